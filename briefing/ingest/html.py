@@ -1,0 +1,117 @@
+"""Main text of a local HTML (or rendered Markdown) file: title, headings, paragraphs.
+
+A small block-level reader over the standard library's HTMLParser: it keeps the
+text of paragraphs, list items, quotes and headings, and drops scripts, styles
+and page furniture (nav, header, footer, aside, forms).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from briefing.ingest.text import ParsedText, strip_source_tag
+
+_BLOCKS = {
+    "p",
+    "li",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "td",
+    "th",
+    "figcaption",
+    "div",
+    "section",
+    "article",
+}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "svg",
+    "iframe",
+    "object",
+}
+_SPACES = re.compile(r"\s+")
+
+
+class _BlockReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.blocks: list[tuple[str, str]] = []  # (kind: "p" | "h1".."h6" | "caption", text)
+        self._buffer: list[str] = []
+        self._kind = "p"
+        self._skip_depth = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self._skip_depth += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag in _BLOCKS or tag in _HEADINGS or tag == "br":
+            if tag == "br":
+                self._buffer.append(" ")
+                return
+            self._flush()
+            self._kind = tag if tag in _HEADINGS else ("caption" if tag == "figcaption" else "p")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif tag in _BLOCKS or tag in _HEADINGS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip_depth:
+            self._buffer.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+    def _flush(self) -> None:
+        text = _SPACES.sub(" ", "".join(self._buffer)).strip()
+        self._buffer = []
+        if text:
+            self.blocks.append((self._kind, text))
+        self._kind = "p"
+
+
+def parse_html(markup: str) -> ParsedText:
+    reader = _BlockReader()
+    reader.feed(markup)
+    reader.close()
+    title = _SPACES.sub(" ", reader.title).strip() or None
+    blocks = list(reader.blocks)
+    if blocks and blocks[0][0] == "h1":
+        # The page's own headline is a better title than <title>, which often carries the site name.
+        title = blocks.pop(0)[1]
+    source = None
+    paragraphs: list[str] = []
+    headlines: set[int] = set()
+    for kind, text in blocks:
+        text, tag = strip_source_tag(text)
+        source = source or tag
+        if not text:
+            continue
+        if kind in _HEADINGS:
+            headlines.add(len(paragraphs))
+        paragraphs.append(text)
+    return ParsedText(title, source, tuple(paragraphs), frozenset(headlines))

@@ -1,0 +1,53 @@
+"""Segment: an Article's paragraphs → Passages of Sentences, offline.
+
+Headlines (and truncated headline fragments) and bylines are recognised here
+and kept as passages of their own kind, so that later stages can use them as
+boundaries but never summarise them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.ingest.text import ends_like_sentence, is_headline_like
+from briefing.language import sentence_spans
+from briefing.models import Article, Passage, PassageKind, Sentence
+
+_BYLINE = re.compile(
+    r"^(?:by|reporting by|written by|photo(?:graph)?:|image:|credit:|copyright|©)\s",
+    re.IGNORECASE,
+)
+BYLINE_MAX_WORDS = 12
+
+
+def segment(article: Article, language: str = "english") -> tuple[Passage, ...]:
+    return tuple(_passage(article, index, text, language) for index, text in enumerate(article.paragraphs))
+
+
+def _kind(article: Article, index: int, text: str) -> PassageKind:
+    if index in article.headline_paragraphs:
+        return PassageKind.HEADLINE
+    if len(text.split()) <= BYLINE_MAX_WORDS and _BYLINE.match(text):
+        return PassageKind.BYLINE
+    if is_headline_like(text) and len(text.split()) <= 12:
+        # A short line with no sentence ending, even inside a wrapped paragraph, is not prose.
+        return PassageKind.HEADLINE
+    return PassageKind.BODY
+
+
+def _passage(article: Article, index: int, text: str, language: str) -> Passage:
+    kind = _kind(article, index, text)
+    sentences: tuple[Sentence, ...] = ()
+    if kind is PassageKind.BODY:
+        sentences = tuple(
+            Sentence(
+                text=text[start:end],
+                article_id=article.id,
+                paragraph=index,
+                start=start,
+                end=end,
+                complete=ends_like_sentence(text[start:end]),
+            )
+            for start, end in sentence_spans(text, language)
+        )
+    return Passage(article_id=article.id, index=index, text=text, kind=kind, sentences=sentences)

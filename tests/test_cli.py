@@ -1,0 +1,131 @@
+"""The command line, end to end, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing.cli import main
+from builders import write_article, write_config
+
+
+def test_build_with_no_arguments_writes_the_three_files_and_prints_only_their_paths(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    assert main(["build", "--date", "2026-11-26"]) == 0
+    out, err = capsys.readouterr()
+    folder = project / "out" / "2026-11-26"
+    assert out.splitlines() == [str(folder / f"briefing.{ext}") for ext in ("md", "html", "json")]
+    assert err == ""
+    assert all((folder / f"briefing.{ext}").stat().st_size > 0 for ext in ("md", "html", "json"))
+
+
+def test_build_out_option_and_date_default_to_today_in_the_configured_zone(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "elsewhere"
+    assert main(["build", "--config", str(project / "config.yaml"), "--out", str(out_dir)]) == 0
+    written = [Path(line) for line in capsys.readouterr().out.splitlines()]
+    assert {p.parent.parent for p in written} == {out_dir}
+    # The folder is named after a real date; which one depends on the clock and zone.
+    day = json.loads(written[2].read_text(encoding="utf-8"))["date"]
+    assert written[0].parent.name == day
+
+
+def test_console_script_and_python_m_work(project: Path) -> None:
+    script = str(Path(sys.executable).with_name("briefing"))
+    for command in ([script], [sys.executable, "-m", "briefing"]):
+        result = subprocess.run(
+            [*command, "build", "--date", "2026-01-02"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().endswith("briefing.json")
+
+
+def test_runs_with_no_nltk_data_anywhere(project: Path, tmp_path: Path) -> None:
+    """Nothing is downloaded or read from nltk_data: a fresh cron box has none."""
+    empty = tmp_path / "no_nltk_data"
+    empty.mkdir()
+    env = {**os.environ, "NLTK_DATA": str(empty), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing", "build", "--date", "2026-01-02"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Madrid" in (project / "out" / "2026-01-02" / "briefing.md").read_text(encoding="utf-8")
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("briefing ")
+
+
+def test_check_accepts_the_example_and_rejects_a_bad_algorithm(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--config", str(project / "config.yaml")]) == 0
+    assert capsys.readouterr().err == ""
+    write_config(project, summary={"algorithm": "lexrnk"})
+    assert main(["check", "--config", str(project / "config.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"briefing: {project / 'config.yaml'}: summary.algorithm: 'lexrnk' is not one of "
+        "lexrank, textrank, lsa, luhn, kl, sumbasic, edmundson\n"
+    )
+
+
+def test_missing_config_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--config", str(tmp_path / "nope.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "nope.yaml: no such config file" in err
+
+
+def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--date", "26/11/2026"])
+    assert exit_info.value.code == 2
+    assert "'26/11/2026' is not a date" in capsys.readouterr().err
+
+
+def test_quiet_hides_warnings_and_verbose_shows_them(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_article(project / "examples" / "articles", "empty.txt", "")
+    config = str(project / "config.yaml")
+    assert main(["build", "-q", "--config", config, "--date", "2026-11-26"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["build", "--config", config, "--date", "2026-11-26"]) == 0
+    assert "briefing: warning: examples/articles/empty.txt: file is empty" in capsys.readouterr().err
+
+
+def test_topics_lists_every_paragraph_with_its_topic(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["topics", "--config", str(project / "config.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "NATO's Madrid Summit" in out and "Kosovo–Serbia border tensions" in out
+    assert out.count("¶") == 17 + 14
+
+
+def test_topics_json_for_given_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = project / "examples" / "articles" / "002_da18b38522dca5f0.txt"
+    assert main(["topics", "--json", "--config", str(project / "config.yaml"), str(seed)]) == 0
+    passages = json.loads(capsys.readouterr().out)["passages"]
+    assert [p["topic"] for p in passages] == ["kosovo"] * 9 + ["nato-summit"] * 5
