@@ -1,0 +1,130 @@
+"""Ingest: files of each kind, hard-wrapped text, titles, source tags, bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing.config import parse_config
+from briefing.ingest import Ingested, ingest
+from briefing.ingest.text import parse_plain_text
+from builders import SEED_KOSOVO, SEED_TWO_STORIES, write_article
+
+
+def ingest_folder(folder: Path, pattern: str = "*", **source: str) -> Ingested:
+    config = parse_config({"sources": [{"path": pattern, **source}]}, base_dir=folder)
+    return ingest(config)
+
+
+def test_seed_articles_title_source_and_paragraphs() -> None:
+    kosovo = parse_plain_text(SEED_KOSOVO.read_text(encoding="utf-8"))
+    assert kosovo.title is None  # its first line is a sentence, not a headline
+    assert kosovo.source == "Telegraph"  # the trailing /Telegraph/ tag
+    assert len(kosovo.paragraphs) == 17
+    assert not any("/Telegraph/" in p for p in kosovo.paragraphs)
+
+    two = parse_plain_text(SEED_TWO_STORIES.read_text(encoding="utf-8"))
+    assert two.title == "Jens Stoltenberg: NATO-KFOR is ready to intervene if"
+    assert len(two.paragraphs) == 14
+    assert two.headline_paragraphs == {1, 9}
+
+
+def test_hard_wrapped_text_is_joined_into_paragraphs(tmp_path: Path) -> None:
+    write_article(
+        tmp_path,
+        "wire.txt",
+        "Markets rallied on Tuesday\n\n"
+        "Stocks in Asia rose sharply on Tuesday after the central\n"
+        "bank cut interest rates for the first time in two years.\n\n"
+        "Traders said the move had been widely expected.\n",
+    )
+    [article] = ingest_folder(tmp_path).articles
+    assert article.title == "Markets rallied on Tuesday"
+    assert article.paragraphs == (
+        "Stocks in Asia rose sharply on Tuesday after the central bank cut interest rates "
+        "for the first time in two years.",
+        "Traders said the move had been widely expected.",
+    )
+
+
+def test_a_wrapped_first_line_is_text_not_a_title(tmp_path: Path) -> None:
+    write_article(
+        tmp_path,
+        "one-block.txt",
+        "The central bank cut interest rates on Tuesday for the\n"
+        "first time in two years, citing weaker growth.\n",
+    )
+    [article] = ingest_folder(tmp_path).articles
+    assert article.paragraphs == (
+        "The central bank cut interest rates on Tuesday for the first time in two years, "
+        "citing weaker growth.",
+    )
+    assert article.title.startswith("The central bank cut interest rates")
+
+
+def test_source_name_from_tag_then_config_then_file_name(tmp_path: Path) -> None:
+    write_article(tmp_path, "a.txt", "Rates were cut on Tuesday by the bank.\n\n/Reuters/")
+    write_article(tmp_path, "b.txt", "Rain is forecast for the whole weekend.")
+    articles = ingest_folder(tmp_path, "*.txt", name="Wire").articles
+    assert [a.source for a in articles] == ["Reuters", "Wire"]
+    assert [a.source for a in ingest_folder(tmp_path, "*.txt").articles] == ["Reuters", "b.txt"]
+
+
+def test_markdown_and_html_files(tmp_path: Path) -> None:
+    write_article(
+        tmp_path, "note.md", "# Harbour reopens\n\nThe harbour *reopened* on Monday after repairs.\n"
+    )
+    write_article(
+        tmp_path,
+        "page.html",
+        "<html><head><title>Site | Story</title><script>var x = 1;</script></head><body>"
+        "<nav>Home News</nav><h1>Bridge closed</h1><p>The old bridge closed on Friday.</p>"
+        "<h2>What next</h2><p>Repairs will take <b>two</b> months.</p>"
+        "<footer>(c) Site</footer></body></html>",
+    )
+    md, html = ingest_folder(tmp_path).articles
+    assert (md.title, md.paragraphs) == (
+        "Harbour reopens",
+        ("The harbour reopened on Monday after repairs.",),
+    )
+    assert html.title == "Bridge closed"
+    assert html.paragraphs == (
+        "The old bridge closed on Friday.",
+        "What next",
+        "Repairs will take two months.",
+    )
+    assert html.headline_paragraphs == {1}
+
+
+def test_windows_1252_is_decoded_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    text = "Prime Minister’s visit to Besançon was “a success”, officials said on Monday."
+    write_article(tmp_path, "cp.txt", text.encode("cp1252"))
+    [article] = ingest_folder(tmp_path).articles
+    assert article.paragraphs == (text,)
+    assert "cp.txt: not UTF-8; decoded as" in caplog.text
+
+
+def test_bad_files_are_skipped_and_named_while_the_rest_is_read(tmp_path: Path) -> None:
+    write_article(tmp_path, "good.txt", "The council approved the new budget on Monday evening.")
+    write_article(tmp_path, "empty.txt", "  \n\n ")
+    write_article(tmp_path, "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    write_article(tmp_path, "copy.txt", "The council approved the new budget on Monday evening.")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")  # unreadable, even for root
+    result = ingest_folder(tmp_path, "*.txt")
+    assert [a.path for a in result.articles] == ["copy.txt"]  # files are read in name order
+    reasons = {s.source: s.reason for s in result.skipped}
+    assert reasons == {
+        "binary.txt": "binary.txt: looks like a binary file, not text; skipped",
+        "broken.txt": "broken.txt: cannot read file (No such file or directory); skipped",
+        "empty.txt": "empty.txt: file is empty; skipped",
+        "good.txt": "good.txt: same text as article a1; kept once",
+    }
+
+
+def test_a_pattern_that_matches_nothing_is_reported(tmp_path: Path) -> None:
+    result = ingest_folder(tmp_path, "nothing/*.txt")
+    assert result.articles == ()
+    assert [s.reason for s in result.skipped] == [
+        "nothing/*.txt: matched no files; check sources[].path in the config"
+    ]

@@ -1,0 +1,158 @@
+"""Rendering: golden files for the seed briefing, escaping, determinism, JSON shape."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from briefing.cli import main
+from briefing.config import load_config
+from briefing.errors import ConfigError
+from briefing.pipeline import build_briefing
+from briefing.render import render
+from builders import REPO, write_article, write_config
+
+GOLDEN = REPO / "tests" / "golden" / "seed"
+DAY = "2026-11-26"
+
+
+def build(project: Path, *extra: str) -> Path:
+    assert main(["build", "-q", "--config", str(project / "config.yaml"), "--date", DAY, *extra]) == 0
+    return project / "out" / DAY
+
+
+@pytest.mark.parametrize("name", ["briefing.md", "briefing.html", "briefing.json"])
+def test_seed_briefing_matches_the_golden_file(project: Path, name: str) -> None:
+    produced = (build(project) / name).read_text(encoding="utf-8")
+    golden = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(produced, encoding="utf-8")
+    assert produced == golden.read_text(encoding="utf-8"), (
+        f"{name} differs from {golden}; if the change is intended, rerun with UPDATE_GOLDEN=1"
+    )
+
+
+def test_same_input_same_bytes(project: Path, tmp_path: Path) -> None:
+    first = build(project)
+    again = build(project, "--out", str(tmp_path / "again"))
+    for name in ("briefing.md", "briefing.html", "briefing.json"):
+        assert (first / name).read_bytes() == (again / name).read_bytes()
+
+
+def test_article_text_is_escaped_in_html_and_markdown(project: Path) -> None:
+    write_article(
+        project / "examples" / "articles",
+        "zz_hostile.txt",
+        "Kosovo officials said <script>alert('x')</script> was found on the border website today.\n\n"
+        "Serbia and Kosovo agreed that <img src=x onerror=alert(1)> tags are not news at all.\n\n"
+        "/Evil <b>Outlet</b>/",
+    )
+    html = (build(project) / "briefing.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    md = (project / "out" / DAY / "briefing.md").read_text(encoding="utf-8")
+    assert "<script>" not in md and "&lt;script>" in md
+
+
+class _Structure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.open: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(str(found["id"]))
+        if tag == "a" and found.get("href", "").startswith("#"):  # type: ignore[union-attr]
+            self.links.append(str(found["href"])[1:])
+        if tag not in {"meta", "br", "link", "img"}:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes <{self.open[-1]}>"
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_page_is_well_formed_with_contents_summaries_and_sources(project: Path) -> None:
+    page = _Structure()
+    page.feed((build(project) / "briefing.html").read_text(encoding="utf-8"))
+    assert page.open == []
+    assert set(page.links) <= page.ids  # every in-page link lands somewhere
+    assert {"topic-kosovo", "topic-nato-summit", "sources", "src-a1", "src-a2"} <= page.ids
+    text = " ".join(page.text)
+    assert "In this briefing" in text and "Thursday 26 November 2026" in text
+
+
+def test_json_shape(project: Path) -> None:
+    data = json.loads((build(project) / "briefing.json").read_text(encoding="utf-8"))
+    assert set(data) == {"date", "title", "topics", "articles", "skipped"}
+    assert data["date"] == DAY
+    topic = data["topics"][0]
+    assert {"id", "title", "summary", "passages"} <= set(topic)
+    assert {"text", "article", "source", "url"} <= set(topic["summary"][0])
+    assert {"article", "text"} <= set(topic["passages"][0])
+    assert data["articles"][0] == {
+        "id": "a1",
+        "title": "The Secretary General of NATO, Jens Stoltenberg, speaking about the situation in Kosovo…",
+        "source": "Telegraph",
+        "path": "examples/articles/000_e50c418ec5df4c7c.txt",
+        "published": None,
+    }
+    # every paragraph of every article is in exactly one topic's passages
+    passages = [(p["article"], p["paragraph"]) for t in data["topics"] for p in t["passages"]]
+    assert sorted(passages) == sorted({*passages}) and len(passages) == 17 + 14
+
+
+def test_skipped_files_are_listed_in_json_and_page(project: Path) -> None:
+    write_article(project / "examples" / "articles", "empty.txt", "")
+    folder = build(project)
+    data = json.loads((folder / "briefing.json").read_text(encoding="utf-8"))
+    assert data["skipped"] == [
+        {
+            "source": "examples/articles/empty.txt",
+            "reason": "examples/articles/empty.txt: file is empty; skipped",
+        }
+    ]
+    assert "file is empty" in (folder / "briefing.html").read_text(encoding="utf-8")
+
+
+def test_user_templates_override_with_fallback(project: Path) -> None:
+    mine = project / "mytemplates"
+    mine.mkdir()
+    (mine / "briefing.md.j2").write_text("# {{ title }} for {{ date }}\n", encoding="utf-8")
+    write_config(project, templates="mytemplates")
+    folder = build(project)
+    assert (folder / "briefing.md").read_text(encoding="utf-8") == f"# Daily Briefing for {DAY}\n"
+    assert "<h1>Daily Briefing</h1>" in (folder / "briefing.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_user_template_is_a_config_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mine = project / "mytemplates"
+    mine.mkdir()
+    (mine / "briefing.md.j2").write_text("{% for x in %}\n", encoding="utf-8")
+    write_config(project, templates="mytemplates")
+    assert main(["check", "--config", str(project / "config.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "template briefing.md.j2:" in err and err.count("\n") == 1
+
+
+def test_render_rejects_missing_template_folder() -> None:
+    config = load_config(REPO / "config.yaml")
+    briefing = build_briefing(config, date(2026, 11, 26))
+    with pytest.raises(ConfigError):
+        from briefing.render import check_templates
+
+        check_templates(REPO / "no-such-folder", ["md"])
+    assert set(render(briefing, ["md", "json"], None)) == {"briefing.md", "briefing.json"}
