@@ -1,0 +1,226 @@
+"""The cron run: build a day's briefing once, mail it once, record that it went.
+
+`run_daily` (`briefing run`) and `send_built` (`briefing send`) hold the run lock,
+consult the state file before doing anything, and record a send only after the
+server accepted it. The clock, the environment and `sleep` are passed in.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+from briefing.config import Config, EmailConfig, SmtpConfig
+from briefing.deliver import atomic_write, briefing_dir, write_files
+from briefing.errors import ConfigError, DeliveryError
+from briefing.ingest.window import remember_run
+from briefing.mail import Delivery, Outgoing, compose, send
+from briefing.state import LOCK_FILE, STATE_FILE, SentRecord, last_sent, record_sent, run_lock
+
+log = logging.getLogger("briefing.daily")
+
+MAIL_FORMATS = ("txt", "html")  # the two parts of the message; written whenever e-mail is configured
+EML_FILE = "briefing.eml"
+PING_TIMEOUT = 10.0  # seconds; a slow health-check service must not hold up the run
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a run or send did for one briefing date."""
+
+    day: date
+    folder: Path
+    status: Literal["sent", "already-sent", "dry-run"]
+    record: SentRecord | None = None  # the new record, or the earlier one when already sent
+    outgoing: Outgoing | None = None
+    written: tuple[Path, ...] = ()
+
+
+def output_formats(config: Config) -> tuple[str, ...]:
+    """output.formats, plus the text and HTML files the e-mail is made of when e-mail is configured."""
+    extra = MAIL_FORMATS if config.email else ()
+    return tuple(dict.fromkeys((*config.output.formats, *extra)))
+
+
+def out_dir(config: Config) -> Path:
+    return config.resolve(config.output.dir)
+
+
+def lock_path(folder: Path) -> Path:
+    return folder / LOCK_FILE
+
+
+def state_path(config: Config) -> Path:
+    email = config.email
+    return config.resolve(email.state) if email and email.state else out_dir(config) / STATE_FILE
+
+
+def require_email(config: Config) -> EmailConfig:
+    if config.email is None:
+        raise ConfigError(
+            "email: section missing; `briefing run` and `briefing send` mail the briefing: add an "
+            "email: section (see the README) or use `briefing build`"
+        )
+    return config.email
+
+
+def smtp_password(smtp: SmtpConfig, environ: Mapping[str, str]) -> str | None:
+    """The password from the environment variable the config names; checked before any work."""
+    if not smtp.password_env:
+        return None
+    password = environ.get(smtp.password_env)
+    if not password:
+        raise ConfigError(
+            f"email.smtp.password_env: the environment variable {smtp.password_env} is not set; "
+            "set it in the crontab line or the systemd unit (never in config.yaml)"
+        )
+    return password
+
+
+def build_files(config: Config, day: date, folder: Path) -> tuple[Path, ...]:
+    """Build the briefing and write its files to folder/<date>/ (what `briefing build` does)."""
+    from briefing.pipeline import build_briefing
+    from briefing.render import check_templates, render
+
+    template_dir = config.resolve(config.templates) if config.templates else None
+    formats = output_formats(config)
+    check_templates(template_dir, formats)
+    started = datetime.now(UTC)
+    briefing = build_briefing(config, day, now=started)
+    written = tuple(write_files(folder, day, render(briefing, formats, template_dir, config.language)))
+    remember_run(config, started)  # for window.since: last-run; only after the files are safe
+    return written
+
+
+def run_daily(
+    config: Config,
+    *,
+    now: datetime,
+    day: date | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    wait: float | None = 0,
+    environ: Mapping[str, str],
+    sleep: Callable[[float], None] = time.sleep,
+) -> Outcome:
+    """Build and mail the briefing for `day` (default: today in the config's zone), once."""
+    email = require_email(config)
+    day = day or config.today(now)
+    password = smtp_password(email.smtp, environ)
+    with run_lock(lock_path(out_dir(config)), wait=wait, sleep=sleep):
+        folder = briefing_dir(out_dir(config), day)
+        earlier = last_sent(state_path(config), day)
+        if earlier is not None and not force:
+            return Outcome(day, folder, "already-sent", record=earlier)
+        written = build_files(config, day, out_dir(config))
+        outcome = _mail(config, email, day, folder, now=now, password=password, dry_run=dry_run, sleep=sleep)
+        return Outcome(day, folder, outcome.status, outcome.record, outcome.outgoing, written)
+
+
+def send_built(
+    config: Config,
+    *,
+    now: datetime,
+    day: date,
+    force: bool = False,
+    dry_run: bool = False,
+    wait: float | None = 0,
+    environ: Mapping[str, str],
+    sleep: Callable[[float], None] = time.sleep,
+) -> Outcome:
+    """Mail a briefing already built in out/<date>/, without rebuilding it."""
+    email = require_email(config)
+    password = smtp_password(email.smtp, environ)
+    with run_lock(lock_path(out_dir(config)), wait=wait, sleep=sleep):
+        folder = briefing_dir(out_dir(config), day)
+        earlier = last_sent(state_path(config), day)
+        if earlier is not None and not force:
+            return Outcome(day, folder, "already-sent", record=earlier)
+        return _mail(config, email, day, folder, now=now, password=password, dry_run=dry_run, sleep=sleep)
+
+
+def _mail(
+    config: Config,
+    email: EmailConfig,
+    day: date,
+    folder: Path,
+    *,
+    now: datetime,
+    password: str | None,
+    dry_run: bool,
+    sleep: Callable[[float], None],
+) -> Outcome:
+    parts = {}
+    for fmt in MAIL_FORMATS:
+        path = folder / f"briefing.{fmt}"
+        try:
+            parts[fmt] = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise DeliveryError(
+                f"{path}: not built yet; run `briefing run --date {day}` to build and send it"
+            ) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise DeliveryError(f"{path}: cannot read: {error}") from None
+    outgoing = compose(
+        email,
+        title=config.title,
+        day=day,
+        text=parts["txt"],
+        html=parts["html"],
+        now=now.astimezone(config.zone),
+    )
+    try:
+        atomic_write(folder / EML_FILE, outgoing.as_bytes().decode("ascii"))
+    except OSError as error:
+        raise DeliveryError(f"{folder / EML_FILE}: cannot write ({error.strerror or error})") from None
+    if dry_run:
+        return Outcome(day, folder, "dry-run", outgoing=outgoing)
+    ca_file = config.resolve(email.smtp.ca_file) if email.smtp.ca_file else None
+    try:
+        delivery = send(outgoing, email.smtp, password=password, ca_file=ca_file, sleep=sleep)
+    except DeliveryError as error:
+        raise DeliveryError(
+            f"{error}; the {day} briefing is kept in {folder} and not marked sent: "
+            f"`briefing send --date {day}` sends it"
+        ) from None
+    record = SentRecord(
+        day=day,
+        message_id=outgoing.message_id,
+        recipients=delivery.accepted,
+        sent_at=now.astimezone(config.zone),
+        subject=outgoing.subject,
+        refused=tuple(r for r, _, _ in delivery.refused),
+    )
+    record_sent(state_path(config), record)
+    _report_refused(delivery, day)
+    return Outcome(day, folder, "sent", record=record, outgoing=outgoing)
+
+
+def _report_refused(delivery: Delivery, day: date) -> None:
+    if not delivery.refused:
+        return
+    lines = [f"{who}: refused by the server: {code} {text}" for who, code, text in delivery.refused]
+    lines.append(
+        f"the {day} briefing went to the other {len(delivery.accepted)} recipient(s) and is recorded as "
+        "sent; fix the refused addresses in email: for the next briefing"
+    )
+    raise DeliveryError("\n".join(lines))
+
+
+def ping(url: str | None, *, ok: bool, timeout: float = PING_TIMEOUT) -> None:
+    """Tell a health-check service (healthchecks.io style) how the run went; never raises."""
+    if not url:
+        return
+    target = url if ok else url.rstrip("/") + "/fail"
+    try:
+        with urllib.request.urlopen(target, timeout=timeout) as response:
+            response.read(1024)
+    except (OSError, ValueError, urllib.error.URLError) as error:
+        log.warning("email.ping_url: %s: %s (the run itself is unaffected)", target, error)
