@@ -1,0 +1,164 @@
+"""The same story from several sources, kept once with every source credited.
+
+Two articles are the same story when their canonical URLs match (scheme,
+`www.`, fragments and tracking parameters such as utm_* and fbclid ignored),
+when their texts are identical, or when their texts are near-identical: a
+Jaccard resemblance of word 5-shingles of at least 0.8 (Broder, "On the
+resemblance and containment of documents", 1997). Candidates are found with
+MinHash signatures and LSH banding, then checked exactly, so the cost stays
+near linear in the number of articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+
+from briefing.models import Article
+
+SHINGLE_WORDS = 5
+NEAR_DUPLICATE = 0.8  # Jaccard resemblance at which two texts are one story
+MIN_SHINGLES = 8  # shorter texts are compared exactly only: too few shingles to judge
+_BANDS, _ROWS = 16, 4  # 64 hashes; P(candidate | J=0.8) = 1-(1-0.8^4)^16 ≈ 0.9998
+_TRACKING = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|"
+    r"_hsenc|_hsmi|mkt_tok|ref|ref_src|referrer|cmpid|ocid|smid|spm|at_medium|at_campaign|"
+    r"at_custom\d*|s_cid|wt\.mc_id|ito)$",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"\w+")
+_rng = np.random.default_rng(20260601)  # fixed: the same text always gets the same signature
+_MULTIPLIERS = _rng.integers(1, 2**63, size=_BANDS * _ROWS, dtype=np.uint64) | np.uint64(1)
+_OFFSETS = _rng.integers(0, 2**63, size=_BANDS * _ROWS, dtype=np.uint64)
+
+
+def strip_tracking(url: str) -> str:
+    """The URL without tracking parameters (utm_*, fbclid, …); everything else kept as it was."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _TRACKING.match(k)]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
+
+
+def canonical_url(url: str) -> str:
+    """A key for 'the same page': host without www., path without trailing /, no tracking."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = parts.port
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/") or "/"
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    )
+    return urlunsplit(("", host, path, urlencode(query), ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A candidate that was merged into an article kept earlier."""
+
+    candidate: Article
+    kept_id: str
+    why: str  # "same URL", "same text" or "near-identical text (J=0.91)"
+
+
+def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Duplicate, ...]]:
+    """Articles in order with ids a1, a2, …; each duplicate merged into the first of its story."""
+    kept: list[Article] = []
+    duplicates: list[Duplicate] = []
+    by_url: dict[str, int] = {}
+    by_text: dict[str, int] = {}
+    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
+    shingle_sets: list[frozenset[int]] = []
+    for candidate in candidates:
+        urls = [canonical_url(candidate.url)] if candidate.url else []
+        words = _WORDS.findall(" ".join(candidate.paragraphs).lower())
+        fingerprint = hashlib.sha256(" ".join(words).encode()).hexdigest()
+        shingles = _shingles(words)
+        match, why = None, ""
+        for key in urls:
+            if key in by_url:
+                match, why = by_url[key], "same URL"
+                break
+        if match is None and fingerprint in by_text:
+            match, why = by_text[fingerprint], "same text"
+        bands = _bands(shingles) if len(shingles) >= MIN_SHINGLES else []
+        if match is None:
+            match, why = _near(shingles, bands, buckets, shingle_sets)
+        if match is not None:
+            kept[match] = _credit(kept[match], candidate)
+            duplicates.append(Duplicate(candidate, kept[match].id, why))
+            continue
+        index = len(kept)
+        kept.append(replace(candidate, id=f"a{index + 1}"))
+        shingle_sets.append(shingles)
+        for key in urls:
+            by_url.setdefault(key, index)
+        by_text.setdefault(fingerprint, index)
+        for band in bands:
+            buckets[band].append(index)
+    return tuple(kept), tuple(duplicates)
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _near(
+    shingles: frozenset[int],
+    bands: list[tuple[int, bytes]],
+    buckets: dict[tuple[int, bytes], list[int]],
+    shingle_sets: list[frozenset[int]],
+) -> tuple[int | None, str]:
+    seen: set[int] = set()
+    for band in bands:
+        for index in buckets.get(band, ()):
+            if index in seen:
+                continue
+            seen.add(index)
+            resemblance = jaccard(shingles, shingle_sets[index])
+            if resemblance >= NEAR_DUPLICATE:
+                return index, f"near-identical text (J={resemblance:.2f})"
+    return None, ""
+
+
+def _credit(kept: Article, other: Article) -> Article:
+    """The kept article, crediting the other's source too; a date or URL it lacked is taken."""
+    names = [kept.source, *kept.also_in]
+    also = (*kept.also_in, other.source) if other.source not in names else kept.also_in
+    return replace(
+        kept,
+        also_in=also,
+        published=kept.published or other.published,
+        url=kept.url or other.url,
+    )
+
+
+def _shingles(words: list[str]) -> frozenset[int]:
+    if len(words) < SHINGLE_WORDS:
+        return frozenset([_hash(" ".join(words))]) if words else frozenset()
+    return frozenset(
+        _hash(" ".join(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1)
+    )
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def _bands(shingles: frozenset[int]) -> list[tuple[int, bytes]]:
+    """MinHash signature (multiply-shift hashing, wrapping in 64 bits) cut into LSH bands."""
+    values = np.fromiter(shingles, dtype=np.uint64, count=len(shingles))
+    with np.errstate(over="ignore"):
+        hashed = values[None, :] * _MULTIPLIERS[:, None] + _OFFSETS[:, None]
+    signature = hashed.min(axis=1)
+    return [(band, signature[band * _ROWS : (band + 1) * _ROWS].tobytes()) for band in range(_BANDS)]

@@ -1,0 +1,146 @@
+"""RSS (0.9x, 1.0, 2.0) and Atom feeds → entries: title, link, published time, text.
+
+Feed bytes are untrusted. Before feedparser sees them, any XML entity
+declaration (billion laughs, external entities) is refused; feedparser gets a
+stream, never a string it might take for a file name or URL.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import defusedxml
+import feedparser
+from defusedxml.ElementTree import fromstring as defused_fromstring
+
+from briefing.errors import SourceError
+from briefing.ingest.dedupe import strip_tracking
+from briefing.ingest.html import parse_html
+from briefing.ingest.text import ParsedText
+
+log = logging.getLogger("briefing")
+
+# An entity declaration, in whatever case or spacing; legitimate feeds have none.
+_ENTITY_DECLARATION = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
+_ROOT_TAG = re.compile(r"<[A-Za-z_]")
+_TAGS = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+# A feed body this short, or ending like this, is a teaser for the linked page.
+TEASER_WORDS = 120
+_TEASER_END = re.compile(
+    r"(…|\.\.\.|\[…\]|\[\.\.\.\]|read more\W*|continue reading\W*|more\W*)$", re.IGNORECASE
+)
+FEED_TYPES = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    title: str
+    link: str | None
+    published: datetime | None  # in the configured zone
+    text: ParsedText  # the entry's own body (may be empty)
+    teaser: bool  # the body is only a teaser for the linked page
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    title: str | None
+    entries: tuple[Entry, ...]
+
+
+def refuse_entities(body: bytes, name: str) -> None:
+    """SourceError if the document declares XML entities (expansion or external-entity attacks)."""
+    text = _as_text(body)
+    root = _ROOT_TAG.search(text)
+    prolog = text[: root.start()] if root else text  # declarations can only stand before the root
+    if _ENTITY_DECLARATION.search(prolog):
+        raise SourceError(
+            f"{name}: feed declares XML entities (entity-expansion or external-entity attack); refused"
+        )
+    try:
+        defused_fromstring(body)
+    except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden, defusedxml.DTDForbidden):
+        raise SourceError(
+            f"{name}: feed declares XML entities (entity-expansion or external-entity attack); refused"
+        ) from None
+    except SyntaxError:
+        pass  # not well-formed: feedparser's lenient parser may still read it, or will say it is no feed
+
+
+def parse_feed(body: bytes, content_type: str, url: str, zone: ZoneInfo, max_items: int) -> Feed:
+    """The feed's title and its newest `max_items` entries; SourceError if it is no feed."""
+    refuse_entities(body, url)
+    try:
+        # A stream, not bytes: feedparser would try to open a bytes value as a file name.
+        result: Any = feedparser.parse(
+            io.BytesIO(body),
+            response_headers={"content-type": content_type or "application/xml", "content-location": url},
+            sanitize_html=True,
+            resolve_relative_uris=True,
+        )
+    except Exception as error:  # untrusted input may trip any parser bug; it must not stop the run
+        log.debug("%s: feedparser failed", url, exc_info=True)
+        raise SourceError(f"{url}: cannot parse the feed ({type(error).__name__}); skipped") from None
+    if not result.get("version") and not result.entries:
+        kind = (content_type or "unknown type").split(";")[0]
+        raise SourceError(f"{url}: not an RSS or Atom feed ({kind}); skipped")
+    entries = tuple(_entry(item, zone) for item in result.entries[:max_items])
+    title = _plain(result.feed.get("title", "")) or None
+    return Feed(title, entries)
+
+
+def _entry(item: Any, zone: ZoneInfo) -> Entry:
+    bodies = [c.get("value", "") for c in item.get("content", []) if c.get("value")]
+    summary = item.get("summary", "")
+    body = max([*bodies, summary], key=len)
+    text = parse_html(body) if body.strip() else ParsedText(None, None, (), frozenset())
+    words = sum(len(p.split()) for p in text.paragraphs)
+    last = text.paragraphs[-1] if text.paragraphs else ""
+    link = item.get("link") or None
+    if link is not None and not link.lower().startswith(("http://", "https://")):
+        link = None  # javascript:, file:, mailto: … are never followed
+    elif link is not None:
+        link = strip_tracking(link)
+    return Entry(
+        title=_plain(item.get("title", "")),
+        link=link,
+        published=_published(item, zone),
+        text=ParsedText(None, text.source, text.paragraphs, text.headline_paragraphs),
+        teaser=words < TEASER_WORDS or bool(_TEASER_END.search(last)),
+    )
+
+
+def _published(item: Any, zone: ZoneInfo) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = item.get(key)
+        if parsed:
+            # feedparser normalises every date format to a UTC struct_time.
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC).astimezone(zone)
+    return None
+
+
+def _plain(text: str) -> str:
+    return _SPACES.sub(" ", _TAGS.sub("", text)).strip()
+
+
+def _as_text(body: bytes) -> str:
+    """The document as text for the declaration check, whatever its encoding family."""
+    head = body[:4]
+    for bom, codec in (
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\xfe\xff", "utf-16-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\x00<\x00?", "utf-16-be"),
+        (b"<\x00?\x00", "utf-16-le"),
+    ):
+        if head.startswith(bom):
+            return body.decode(codec, errors="replace")
+    return body.decode("latin-1")

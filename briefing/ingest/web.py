@@ -1,0 +1,191 @@
+"""Feeds and pages, fetched concurrently: each source → its articles of the window.
+
+Sources run in a bounded thread pool (the HTTP client keeps one request per
+host at a time); results come back in config order, so a run is deterministic
+however the fetches interleave. A source that fails is skipped with one line.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
+
+from briefing.config import Config, FeedSource, UrlSource
+from briefing.errors import SourceError
+from briefing.ingest.feeds import FEED_TYPES, Entry, parse_feed
+from briefing.ingest.http import HttpClient
+from briefing.ingest.pages import Page, fetch_page
+from briefing.ingest.text import ParsedText, clip_title
+from briefing.ingest.window import Window
+from briefing.language import split_sentences
+from briefing.models import Article, Skipped
+
+log = logging.getLogger("briefing")
+
+WebSource = FeedSource | UrlSource
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    articles: tuple[Article, ...]  # ids not yet given: de-duplication numbers them
+    skipped: tuple[Skipped, ...]
+    failed: bool  # the source itself could not be read (not just some of its items)
+
+
+def read_web_sources(
+    sources: Sequence[WebSource],
+    config: Config,
+    window: Window,
+    client: HttpClient,
+    progress: bool = False,
+) -> list[SourceResult]:
+    """One result per source, in the order given."""
+    results: list[SourceResult | None] = [None] * len(sources)
+    with (
+        ThreadPoolExecutor(max_workers=config.fetch.concurrency, thread_name_prefix="fetch") as pool,
+        _progress_bar(len(sources), progress) as advance,
+    ):
+        futures = {
+            pool.submit(_read_source, source, config, window, client): i for i, source in enumerate(sources)
+        }
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            advance()
+    return [r for r in results if r is not None]
+
+
+def source_label(source: WebSource) -> str:
+    return source.feed if isinstance(source, FeedSource) else source.url
+
+
+def _read_source(source: WebSource, config: Config, window: Window, client: HttpClient) -> SourceResult:
+    label = source_label(source)
+    started = time.monotonic()
+    try:
+        if isinstance(source, FeedSource):
+            articles, skipped, total = _read_feed(source, config, window, client)
+        else:
+            articles, skipped, total = _read_page(source, config, window, client)
+    except SourceError as error:
+        log.warning("%s", error)
+        return SourceResult((), (Skipped(label, str(error)),), failed=True)
+    log.info(
+        "%s: %d of %d items in the window, %.2fs", label, len(articles), total, time.monotonic() - started
+    )
+    return SourceResult(tuple(articles), tuple(skipped), failed=False)
+
+
+def _read_feed(
+    source: FeedSource, config: Config, window: Window, client: HttpClient
+) -> tuple[list[Article], list[Skipped], int]:
+    response = client.get(source.feed, accept=FEED_TYPES)
+    if response.from_cache:
+        log.info("%s: not modified since the last run; using the cached copy", source.feed)
+    feed = parse_feed(response.body, response.content_type, response.url, config.zone, source.max_items)
+    name = source.name or feed.title or _host(source.feed)
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for entry in feed.entries:
+        if not window.contains(entry.published):
+            continue
+        if entry.published is None:
+            log.info("%s: %r has no date; kept (undated)", source.feed, entry.title or entry.link)
+        try:
+            articles.append(_entry_article(entry, name, source, config, client))
+        except SourceError as error:
+            log.warning("%s", error)
+            skipped.append(Skipped(entry.link or source.feed, str(error)))
+    return articles, skipped, len(feed.entries)
+
+
+def _entry_article(
+    entry: Entry, name: str, source: FeedSource, config: Config, client: HttpClient
+) -> Article:
+    text = entry.text
+    if entry.teaser and source.full_text and entry.link:
+        try:
+            page = fetch_page(client, entry.link, config.zone)
+        except SourceError as error:
+            if not text.paragraphs:
+                raise
+            log.warning("%s; kept the feed's teaser", str(error).removesuffix("; skipped"))
+        else:
+            if _words(page.text) > _words(text):
+                text = page.text
+    if not text.paragraphs:
+        what = entry.title or entry.link or "an entry"
+        hint = "" if source.full_text else "; set full_text: true to fetch the linked page"
+        raise SourceError(f"{source.feed}: {what!r} has no text{hint}; skipped")
+    return _article(text, entry.title or text.title, name, entry.link, entry, config.language)
+
+
+def _read_page(
+    source: UrlSource, config: Config, window: Window, client: HttpClient
+) -> tuple[list[Article], list[Skipped], int]:
+    page = _fetch(source, config, client)
+    if not window.contains(page.published, page.date_only):
+        log.info("%s: published %s, outside the window; left out", source.url, f"{page.published:%Y-%m-%d}")
+        return [], [], 1
+    if page.published is None:
+        log.info("%s: the page has no date; kept (undated)", source.url)
+    name = source.name or page.site_name or _host(source.url)
+    return [_article(page.text, page.text.title, name, page.url, page, config.language)], [], 1
+
+
+def _fetch(source: UrlSource, config: Config, client: HttpClient) -> Page:
+    page = fetch_page(client, source.url, config.zone)
+    # The page may name a canonical URL elsewhere; the user's own URL is the one shown.
+    return Page(source.url, page.text, page.site_name, page.published, page.date_only)
+
+
+def _article(
+    text: ParsedText, title: str | None, name: str, url: str | None, item: Entry | Page, language: str
+) -> Article:
+    return Article(
+        id="",
+        title=title or _title_from(text, language),
+        source=text.source or name,
+        paragraphs=text.paragraphs,
+        url=url,
+        published=item.published,
+        headline_paragraphs=text.headline_paragraphs,
+    )
+
+
+def _title_from(text: ParsedText, language: str) -> str:
+    first = split_sentences(text.paragraphs[0], language)
+    return clip_title(first[0] if first else text.paragraphs[0])
+
+
+def _words(text: ParsedText) -> int:
+    return sum(len(p.split()) for p in text.paragraphs)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or url).removeprefix("www.")
+
+
+@contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A bar over sources on a terminal; warnings print above it, not through it."""
+    if not enabled:
+        yield lambda: None
+        return
+    with (
+        tqdm(total=total, unit="source", desc="fetching", leave=False, file=sys.stderr) as bar,
+        logging_redirect_tqdm(loggers=[log]) if log.handlers else nullcontext(),
+    ):
+
+        def advance() -> None:
+            bar.update()
+
+        yield advance

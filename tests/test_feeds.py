@@ -1,0 +1,463 @@
+"""Feeds and pages from a real HTTP server on 127.0.0.1, through `briefing build`.
+
+The server serves the RSS and Atom fixtures in tests/fixtures/feeds/ (their
+`{base}` is replaced by the server's address), the article pages they link to,
+and feeds that misbehave: slow, missing, broken, not XML, too big, and the two
+classic XML attacks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefing.cli import main
+from briefing.config import FetchConfig, load_config
+from briefing.ingest import ingest
+from briefing.ingest.dedupe import canonical_url
+from briefing.ingest.feeds import parse_feed
+from briefing.ingest.http import FetchError, HttpCache, HttpClient
+from briefing.ingest.window import remember_run, window_for
+from builders import write_article, write_config
+
+FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+DAY = "2026-11-25"  # the fixtures' news day (Europe/Belgrade, the example config's zone)
+CITY_TOPIC = {
+    "id": "city",
+    "title": "City news",
+    "keywords": ["harbour", "budget", "council", "museum", "festival", "market", "water"],
+}
+BAD_FEEDS = {
+    "slow.xml": "timed out after 0.5s",
+    "missing.xml": "HTTP 404",
+    "broken.xml": "HTTP 500",
+    "not-a-feed": "not an RSS or Atom feed (text/html)",
+    "huge.xml": "over fetch.max_bytes",
+    "billion-laughs.xml": "feed declares XML entities",
+    "external-entity.xml": "feed declares XML entities",
+}
+
+
+@dataclass
+class FeedServer:
+    base: str = ""
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    in_flight: int = 0
+    most_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.requests]
+
+    def headers_for(self, path: str) -> list[dict[str, str]]:
+        return [headers for p, headers in self.requests if p == path]
+
+
+ETAG = '"world-v1"'
+LAST_MODIFIED = "Wed, 25 Nov 2026 18:00:00 GMT"
+
+
+def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+            pass
+
+        def do_GET(self) -> None:
+            with server.lock:
+                server.requests.append((self.path, dict(self.headers)))
+                server.in_flight += 1
+                server.most_in_flight = max(server.most_in_flight, server.in_flight)
+            try:
+                self._route(self.path.split("?")[0])
+            finally:
+                with server.lock:
+                    server.in_flight -= 1
+
+        def _route(self, path: str) -> None:
+            if path == "/feeds/world.rss":
+                if self.headers.get("If-None-Match") == ETAG:
+                    return self._send(304, b"")
+                return self._fixture("world.rss", "application/rss+xml", ETag=ETAG)
+            if path == "/feeds/city.atom":
+                if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+                    return self._send(304, b"")
+                return self._fixture("city.atom", "application/atom+xml", **{"Last-Modified": LAST_MODIFIED})
+            if path == "/feeds/slow.xml":
+                server.stop.wait(10)  # far beyond the tests' 0.5 s timeout
+                return self._fixture("world.rss", "application/rss+xml")
+            if path == "/feeds/broken.xml":
+                return self._send(500, b"Internal Server Error")
+            if path == "/feeds/not-a-feed":
+                return self._fixture("not-a-feed.html", "text/html; charset=utf-8")
+            if path == "/feeds/huge.xml":
+                return self._huge()
+            if path in ("/feeds/billion-laughs.xml", "/feeds/external-entity.xml"):
+                return self._fixture(path.removeprefix("/feeds/"), "application/xml")
+            if path == "/feeds/moved.rss":
+                return self._send(301, b"", Location="/feeds/world.rss")
+            if path == "/loop":
+                return self._send(302, b"", Location="/loop")
+            if path == "/to-file":
+                return self._send(302, b"", Location="file:///etc/passwd")
+            if path == "/articles/museum.html":  # charset declared in <meta> only
+                return self._fixture("pages/museum.html", "text/html")
+            if path == "/pages/festival.html":  # charset declared in the header only
+                return self._fixture("pages/festival.html", "text/html; charset=iso-8859-1")
+            page = FIXTURES / "pages" / path.removeprefix("/articles/")
+            if path.startswith("/articles/") and page.is_file():
+                return self._fixture(f"pages/{page.name}", "text/html; charset=utf-8")
+            return self._send(404, b"Not Found")
+
+        def _fixture(self, name: str, content_type: str, **headers: str) -> None:
+            body = (FIXTURES / name).read_bytes().replace(b"{base}", server.base.encode())
+            self._send(200, body, **{"Content-Type": content_type, **headers})
+
+        def _send(self, status: int, body: bytes, **headers: str) -> None:
+            self.send_response(status)
+            for key, value in {"Content-Length": str(len(body)), **headers}.items():
+                self.send_header(key, value)
+            self.end_headers()
+            with contextlib.suppress(OSError):  # the client gave up (a timeout test)
+                self.wfile.write(body)
+
+        def _huge(self) -> None:
+            # No Content-Length: the client has to stop reading by itself.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            chunk = b"<!-- " + b"x" * 65_000 + b" -->\n"
+            with contextlib.suppress(OSError):
+                self.wfile.write(b'<?xml version="1.0"?>\n<rss version="2.0"><channel>\n')
+                for _ in range(60):  # ~4 MB, four times the tests' limit
+                    self.wfile.write(chunk)
+
+    return Handler
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    state = FeedServer()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    httpd.daemon_threads = True
+    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield state
+    state.stop.set()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+FETCH = {"timeout": 0.5, "max_bytes": 1_000_000, "per_host_delay": 0, "concurrency": 4}
+
+
+def configure(folder: Path, server: FeedServer, *sources: dict[str, Any], **overrides: Any) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    settings: dict[str, Any] = {"topics": [CITY_TOPIC], "fetch": FETCH, "sources": list(sources), **overrides}
+    return write_config(folder, **settings)
+
+
+def feed(server: FeedServer, name: str, **options: Any) -> dict[str, Any]:
+    return {"feed": f"{server.base}/feeds/{name}", **options}
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    folder: Path
+
+    def json(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.folder / "briefing.json").read_text(encoding="utf-8"))
+        return data
+
+    def text(self, ext: str) -> str:
+        return (self.folder / f"briefing.{ext}").read_text(encoding="utf-8")
+
+    def articles(self) -> dict[str, dict[str, Any]]:
+        return {a["title"]: a for a in self.json()["articles"]}
+
+    def passages(self) -> str:
+        return "\n".join(p["text"] for t in self.json()["topics"] for p in t["passages"])
+
+
+def build(config: Path, *args: str) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["build", "--config", str(config), "--date", DAY, *args])
+    return Run(code, out.getvalue(), err.getvalue(), config.parent / "out" / DAY)
+
+
+def standard_sources(server: FeedServer) -> list[dict[str, Any]]:
+    return [
+        feed(server, "world.rss"),
+        feed(server, "city.atom"),
+        {"url": f"{server.base}/pages/festival.html"},
+    ]
+
+
+def test_full_run_from_feeds_and_a_page_to_a_briefing(server: FeedServer, tmp_path: Path) -> None:
+    run = build(configure(tmp_path, server, *standard_sources(server)))
+    assert (run.code, run.err) == (0, "")
+    assert run.out.splitlines() == [str(run.folder / f"briefing.{x}") for x in ("md", "html", "json")]
+    articles = run.articles()
+    assert sorted(articles) == [
+        "Council passes the city budget",
+        "Festival of lights draws crowds",
+        "Harbour reopens after the storm",
+        "Museum extension opens its doors",
+        "Night market opens late in the evening",
+        "Notice from the water board",
+    ]
+    assert articles["Harbour reopens after the storm"]["source"] == "World Wire"  # the feed's title
+    # Shown without the feed's utm_* parameters.
+    assert articles["Harbour reopens after the storm"]["url"] == f"{server.base}/articles/harbour.html"
+    assert articles["Museum extension opens its doors"]["source"] == "City Desk"
+    assert articles["Festival of lights draws crowds"]["source"] == "Gazette du Port"  # the page's site name
+    assert articles["Council passes the city budget"]["published"] == "2026-11-25T15:00:00+01:00"
+    passages = run.passages()
+    # A teaser entry is replaced by the main text of its page, without the page's furniture.
+    assert "Harbour master Ana Petrović said divers had checked every berth" in passages
+    assert "Most read" not in passages and "All rights reserved" not in passages
+    # An entry that carries its full text is not fetched again.
+    assert "/articles/budget.html" not in server.paths()
+    assert "Sources" in run.text("md") and "World Wire" in run.text("html")
+
+
+def test_non_utf8_pages_are_decoded_by_their_declared_charset(server: FeedServer, tmp_path: Path) -> None:
+    run = build(configure(tmp_path, server, *standard_sources(server)))
+    passages = run.passages()
+    # windows-1252 declared in <meta>: curly quotes and accents survive.
+    assert "“We waited eleven years for this day,” said the director, Zoë Müller" in passages
+    # ISO-8859-1 declared in the Content-Type header.
+    assert "façades along the river" in passages and "crêpe stalls" in passages
+    assert "\ufffd" not in passages
+
+
+def test_the_window_keeps_the_day_and_flags_undated_items(server: FeedServer, tmp_path: Path) -> None:
+    run = build(configure(tmp_path, server, feed(server, "world.rss")))
+    titles = set(run.articles())
+    assert "Night market opens late in the evening" in titles  # 23:30 in Belgrade: still the 25th
+    assert "Tomorrow's story" not in titles  # 00:30 on the 26th in Belgrade
+    assert "Last week's story" not in titles
+    assert not {"/articles/tomorrow.html", "/articles/old.html"} & set(server.paths())  # never fetched
+    undated = run.articles()["Notice from the water board"]
+    assert undated["published"] is None
+    assert "Notice from the water board — *World Wire* (undated)" in run.text("md")
+
+
+def test_a_story_in_two_feeds_is_kept_once_with_both_sources(server: FeedServer, tmp_path: Path) -> None:
+    run = build(configure(tmp_path, server, feed(server, "world.rss"), feed(server, "city.atom")))
+    articles = run.articles()
+    # Same page (utm_* on one link, fbclid on the other).
+    assert articles["Harbour reopens after the storm"]["also_in"] == ["City Desk"]
+    assert "Ships return to the harbour" not in articles
+    # Another URL but near-identical text.
+    assert articles["Council passes the city budget"]["also_in"] == ["City Desk"]
+    assert "Budget approved by the council" not in articles
+    assert "also_in" not in articles["Museum extension opens its doors"]
+    md = run.text("md")
+    assert "Harbour reopens after the storm — *World Wire* (also in *City Desk*)" in md
+    assert md.count("Harbour master Ana Petrović") <= 1
+    assert "(also in <em>City Desk</em>)" in run.text("html")
+
+
+def test_conditional_get_reuses_the_cache_on_304(server: FeedServer, tmp_path: Path) -> None:
+    config = configure(tmp_path, server, feed(server, "world.rss"), feed(server, "city.atom"))
+    first = build(config)
+    assert first.code == 0
+    assert (tmp_path / "out" / ".cache" / "http.json").is_file()
+    before = first.json()
+    second = build(config, "-v")
+    assert second.code == 0
+    [_, again] = server.headers_for("/feeds/world.rss")
+    assert again.get("If-None-Match") == ETAG
+    [_, again] = server.headers_for("/feeds/city.atom")
+    assert again.get("If-Modified-Since") == LAST_MODIFIED
+    assert "/feeds/world.rss: not modified since the last run; using the cached copy" in second.err
+    assert second.json()["articles"] == before["articles"]
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FEEDS))
+def test_a_bad_feed_is_skipped_with_one_line_and_the_rest_is_built(
+    server: FeedServer, tmp_path: Path, name: str
+) -> None:
+    run = build(configure(tmp_path, server, feed(server, name), feed(server, "world.rss")))
+    url = f"{server.base}/feeds/{name}"
+    assert run.code == 0
+    [warning] = run.err.splitlines()
+    assert warning.startswith(f"briefing: warning: {url}: ")
+    assert BAD_FEEDS[name] in warning
+    assert run.json()["skipped"] == [{"source": url, "reason": warning.removeprefix("briefing: warning: ")}]
+    assert "Harbour reopens after the storm" in run.articles()
+    assert "Skipped" in run.text("md")
+
+
+def test_no_entity_attack_gets_through(server: FeedServer, tmp_path: Path) -> None:
+    run = build(configure(tmp_path, server, feed(server, "external-entity.xml"), feed(server, "world.rss")))
+    assert "/secret-was-fetched" not in server.paths()
+    everything = "".join(run.text(ext) for ext in ("md", "html", "json"))
+    assert "root:" not in everything and "Leak" not in everything
+
+
+def test_every_source_failing_is_an_error_unless_allowed(server: FeedServer, tmp_path: Path) -> None:
+    sources = [feed(server, "missing.xml"), feed(server, "broken.xml")]
+    run = build(configure(tmp_path / "strict", server, *sources))
+    assert run.code == 1
+    assert run.err.splitlines()[-1].startswith("briefing: every source failed")
+    assert not run.folder.exists()
+    relaxed = dict(FETCH, fail_if_all_fail=False)
+    run = build(configure(tmp_path / "relaxed", server, *sources, fetch=relaxed))
+    assert run.code == 0 and run.json()["articles"] == []
+
+
+def test_verbose_logs_each_source_with_its_time_and_item_count(server: FeedServer, tmp_path: Path) -> None:
+    run = build(configure(tmp_path, server, feed(server, "world.rss")), "-v")
+    [line] = [x for x in run.err.splitlines() if "items in the window" in x]
+    assert line.startswith(f"briefing: info: {server.base}/feeds/world.rss: 4 of 6 items in the window, ")
+    assert line.endswith("s")
+
+
+def test_non_http_sources_are_refused_when_the_config_is_read(tmp_path: Path) -> None:
+    config = write_config(tmp_path, sources=[{"feed": "file:///etc/passwd"}, {"url": "ftp://example.org/x"}])
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["check", "--config", str(config)]) == 2
+    assert f"briefing: {config}: sources[0].feed: 'file:///etc/passwd' is not an http:// or https:// URL" in (
+        err.getvalue()
+    )
+    assert "sources[1].url: 'ftp://example.org/x' is not an http:// or https:// URL" in err.getvalue()
+
+
+def client_for(**settings: Any) -> HttpClient:
+    return HttpClient(FetchConfig(**{**FETCH, **settings}))
+
+
+def test_redirects_are_followed_bounded_and_http_only(server: FeedServer) -> None:
+    client = client_for(max_redirects=3)
+    assert client.get(f"{server.base}/feeds/moved.rss").url == f"{server.base}/feeds/world.rss"
+    with pytest.raises(FetchError, match="more than 3 redirects"):
+        client.get(f"{server.base}/loop")
+    assert server.paths().count("/loop") == 4
+    with pytest.raises(FetchError, match="redirected to 'file:///etc/passwd', which is not http"):
+        client.get(f"{server.base}/to-file")
+
+
+def test_a_declared_oversized_body_is_refused_before_reading(server: FeedServer) -> None:
+    with pytest.raises(FetchError, match=r"response is 3 kB, over fetch.max_bytes \(1 kB\)"):
+        client_for(max_bytes=1000).get(f"{server.base}/feeds/world.rss")
+
+
+def test_one_request_per_host_at_a_time_with_a_pause_between(server: FeedServer) -> None:
+    pauses: list[float] = []
+    client = HttpClient(
+        FetchConfig(**{**FETCH, "per_host_delay": 2.5}), clock=lambda: 100.0, sleep=pauses.append
+    )
+    client.get(f"{server.base}/feeds/world.rss")
+    client.get(f"{server.base}/articles/harbour.html")
+    assert pauses == [2.5]
+
+
+def test_concurrent_fetching_never_sends_two_requests_to_one_host_at_once(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    run = build(configure(tmp_path, server, *standard_sources(server)))
+    assert run.code == 0
+    assert len(server.requests) >= 6
+    assert server.most_in_flight == 1
+
+
+def test_a_broken_http_cache_is_replaced_not_fatal(
+    server: FeedServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "http.json"
+    path.write_text("{not json", encoding="utf-8")
+    cache = HttpCache(path)
+    assert "http.json: unreadable HTTP cache" in caplog.text
+    client = HttpClient(FetchConfig(**FETCH), cache)
+    assert client.get(f"{server.base}/feeds/world.rss").status == 200
+    cache.save()
+    assert client.get(f"{server.base}/feeds/world.rss").from_cache  # 304 answered from the cache
+    assert list(json.loads(path.read_text(encoding="utf-8"))["entries"]) == [f"{server.base}/feeds/world.rss"]
+
+
+def test_a_closed_port_is_reported_as_such(tmp_path: Path) -> None:
+    with pytest.raises(FetchError, match=r"http://127.0.0.1:9/feed: cannot connect \(.*refused\); skipped"):
+        client_for().get("http://127.0.0.1:9/feed")
+
+
+def test_a_saved_web_page_goes_through_the_same_extractor(tmp_path: Path) -> None:
+    page = (FIXTURES / "pages" / "harbour.html").read_text(encoding="utf-8")
+    banner = '<div class="cookies">We use cookies to improve your experience. Accept all cookies?</div>'
+    write_article(tmp_path, "saved/harbour.html", page.replace("<header>", banner + "<header>"))
+    config = load_config(write_config(tmp_path, sources=[{"path": "saved/*.html"}]))
+    [article] = ingest(config).articles
+    assert article.title == "Harbour reopens after the storm"
+    assert article.paragraphs[0].startswith("The city harbour reopened to ships on Wednesday morning")
+    assert not any("cookies" in p or "Most read" in p or "Copyright" in p for p in article.paragraphs)
+
+
+def test_entry_links_that_are_not_http_are_never_followed() -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>Local</title><link>file:///etc/passwd</link><description>Short.</description></item>"
+        b"<item><title>Script</title><link>javascript:alert(1)</link><description>Short.</description></item>"
+        b"</channel></rss>"
+    )
+    entries = parse_feed(body, "application/rss+xml", "http://127.0.0.1/feed", ZoneInfo("UTC"), 10).entries
+    assert [(e.title, e.link) for e in entries] == [("Local", None), ("Script", None)]
+
+
+def test_tracking_parameters_do_not_change_the_canonical_url() -> None:
+    plain = canonical_url("https://www.example.org/news/story/?id=7")
+    assert canonical_url("http://example.org/news/story?utm_source=rss&id=7&fbclid=x#top") == plain
+    assert canonical_url("https://example.org/news/story?id=8") != plain
+
+
+def test_window_since_a_duration_last_run_or_all(tmp_path: Path) -> None:
+    path = write_config(tmp_path, window={"since": "36h"})
+    now = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+    window = window_for(load_config(path), now)
+    assert window.end == now and window.start == now - timedelta(hours=36)
+    # A past --date ends the window at the end of that day in the configured zone.
+    past = window_for(load_config(path), now, date(2026, 11, 24))
+    assert past.end.isoformat() == "2026-11-25T00:00:00+01:00"
+
+    config = load_config(write_config(tmp_path, window={"since": "last-run"}))
+    assert window_for(config, now).start == now - timedelta(hours=24)  # no run on record yet
+    remember_run(config, now - timedelta(hours=30))
+    assert window_for(config, now).start == now - timedelta(hours=30)
+
+    config = load_config(write_config(tmp_path, window={"since": "all"}))
+    assert window_for(config, now).start is None
+
+
+def test_a_bad_window_is_a_config_error(tmp_path: Path) -> None:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["check", "--config", str(write_config(tmp_path, window={"since": "yesterday"}))]) == 2
+    assert (
+        "window.since: 'yesterday' is not a duration like 24h, 90m or 2d, nor last-run or all"
+        in err.getvalue()
+    )
+
+
+def test_slow_feeds_cost_no_more_than_the_timeout(server: FeedServer, tmp_path: Path) -> None:
+    started = time.monotonic()
+    run = build(configure(tmp_path, server, feed(server, "slow.xml"), feed(server, "world.rss")))
+    assert run.code == 0
+    assert time.monotonic() - started < 5  # the feed itself would take 10 s
