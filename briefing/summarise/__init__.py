@@ -1,27 +1,38 @@
 """Summarise: a topic's passages → a short extractive summary, every sentence sourced.
 
 The passages of all the topic's articles form one multi-document input. A
-ranker (sumy's algorithms, by name from the registry) orders every sentence;
-the summary then takes the best ones that are clean (complete, long enough, not
-a headline) and not a repeat of a sentence already taken, and shows them in
-reading order.
+ranker (by name from the registry) orders every sentence; the summary then
+takes the best ones that are clean (complete, long enough, not a caption or a
+scrap) and not a repeat of a sentence already taken, up to a length in
+sentences, words or a share of the input, and shows them in reading order.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.language import content_stems, is_dangling
+from briefing.language import content_stems, is_dangling, stop_words, words
 from briefing.models import Passage, PassageKind, Sentence, Topic, TopicSummary
-from briefing.summarise.rankers import rank_sentences
+from briefing.summarise.rankers import Ranked, rank_sentences
+
+__all__ = ["SummaryOptions", "is_clean", "select", "similarity", "summarise", "summarise_topic"]
 
 
 @dataclass(frozen=True, slots=True)
 class SummaryOptions:
     algorithm: str = "lexrank"
+    # Length: exactly one of sentences, words (a cap never exceeded) or ratio
+    # (a share of the input's sentences) applies; words, then ratio, win over sentences.
     sentences: int = 4
+    words: int | None = None
+    ratio: float | None = None
     redundancy: float = 0.6
+    # Maximal marginal relevance (Carbonell & Goldstein 1998): None = off; λ in [0, 1]
+    # trades rank (1) against novelty (0) at each pick, on top of the redundancy threshold.
+    mmr: float | None = None
     order: str = "source"
     min_words: int = 6
     language: str = "english"
@@ -38,43 +49,204 @@ def summarise_topic(
 ) -> TopicSummary:
     position = {article_id: i for i, article_id in enumerate(article_order)}
     ordered = sorted(passages, key=lambda p: (position[p.article_id], p.index))
-    ranked = rank_sentences(ordered, options.algorithm, options.language, keywords=topic.keywords)
-    chosen = select(ranked, options)
+    chosen = summarise(ordered, options, keywords=topic.keywords)
     if options.order == "source":
         chosen = sorted(chosen, key=lambda s: (position[s.article_id], s.paragraph, s.start))
     article_ids = tuple(dict.fromkeys(p.article_id for p in ordered if p.kind is PassageKind.BODY))
     return TopicSummary(topic=topic, summary=tuple(chosen), passages=tuple(ordered), article_ids=article_ids)
 
 
+def summarise(
+    passages: Sequence[Passage], options: SummaryOptions, keywords: Sequence[str] = ()
+) -> list[Sentence]:
+    """The summary of passages already in reading order, best sentence first."""
+    ranked = rank_sentences(passages, options.algorithm, options.language, keywords=keywords)
+    return select(ranked, options)
+
+
+# Captions, credits and calls to action that end like sentences but are not news prose.
+_NOT_PROSE = re.compile(
+    r"^(?:photo(?:graph)?|picture|image|caption|credit|video|watch|listen|click|tap|read more|"
+    r"related|copyright|follow us|sign up|subscribe)\b|\((?:ap|afp|reuters|getty)(?: photo| images?)?\)\s*$",
+    re.IGNORECASE,
+)
+# A sentence must start like one: a capital, a digit, or an opening quote or bracket before one.
+_STARTS_LIKE_SENTENCE = re.compile(r"^[\"'“‘«(\[]*[^\W\d_a-z]|^[\"'“‘«(\[]*\d")
+
+
 def is_clean(sentence: Sentence, min_words: int) -> bool:
-    """A sentence a reader can take on its own: complete and not a scrap."""
-    return sentence.complete and len(sentence.text.split()) >= min_words
+    """A sentence a reader can take on its own: complete, long enough, prose, not shouting."""
+    text = sentence.text.strip()
+    if not sentence.complete or len(text.split()) < min_words:
+        return False
+    if not _STARTS_LIKE_SENTENCE.match(text) or _NOT_PROSE.search(text):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) <= 0.5 * len(letters)
 
 
-def select(ranked: Sequence[Sentence], options: SummaryOptions) -> list[Sentence]:
+def select(ranked: Sequence[Ranked | Sentence], options: SummaryOptions) -> list[Sentence]:
     """Greedy by rank: skip unclean sentences and repeats of one already chosen.
 
     Sentences that do not stand alone are moved down the ranking by
-    `dangling_penalty` × the number of sentences.
+    `dangling_penalty` × the number of sentences. Between repeats of equal
+    score the earlier is kept, unless a later one says all it says and more.
+    With `options.words`, a sentence that would pass the cap is skipped and a
+    shorter one further down may still fit.
     """
-    demote = options.dangling_penalty * len(ranked)
+    items = [r if isinstance(r, Ranked) else Ranked(r, -float(i)) for i, r in enumerate(ranked)]
+    demote = options.dangling_penalty * len(items)
     order = sorted(
-        range(len(ranked)),
-        key=lambda i: i + (demote if is_dangling(ranked[i].text, options.language) else 0.0),
+        range(len(items)),
+        key=lambda i: (i + (demote if is_dangling(items[i].sentence.text, options.language) else 0.0), i),
     )
-    chosen: list[Sentence] = []
-    chosen_stems: list[frozenset[str]] = []
-    for sentence in (ranked[i] for i in order):
-        if len(chosen) == options.sentences:
+    pool = _Pool([items[i] for i in order], options)
+    target = _sentence_target(options, len(items))
+    budget = options.words
+    chosen: list[tuple[Ranked, Gist]] = []
+    used = 0
+    taken = [False] * len(pool.items)
+    while len(chosen) < target and (budget is None or budget - used >= options.min_words):
+        pick = _next_pick(pool, taken, chosen, options)
+        if pick is None:
             break
-        if not is_clean(sentence, options.min_words):
+        taken[pick] = True
+        item, gist = pool.items[pick], pool.gist(pick)
+        length = _word_count(item.sentence)
+        if any(gist.repeats(other, options.redundancy) for _, other in chosen):
             continue
-        stems = frozenset(content_stems(sentence.text, options.language))
-        if any(similarity(stems, other) >= options.redundancy for other in chosen_stems):
+        if budget is not None and used + length > budget:
             continue
-        chosen.append(sentence)
-        chosen_stems.append(stems)
-    return chosen
+        chosen.append((item, gist))
+        used += length
+    return [item.sentence for item, _ in _prefer_complete(chosen, pool, taken, budget, used)]
+
+
+# A verbatim run of this many words, at least QUOTE_CONTENT_WORDS of them lower-case
+# content words (not names), is one quote or clause printed twice: a repeat, however
+# much else the two sentences say. Names alone ("Prime Minister Tony Blair") never count.
+QUOTE_WORDS = 6
+QUOTE_CONTENT_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Gist:
+    """What a sentence says, for spotting repeats: its content stems and its quotable runs."""
+
+    stems: frozenset[str]
+    runs: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, text: str, language: str) -> Gist:
+        tokens = words(text)
+        stop = stop_words(language)
+        content = [w[0].islower() and w.lower() not in stop for w in tokens]
+        lowered = [w.lower() for w in tokens]
+        runs = frozenset(
+            tuple(lowered[i : i + QUOTE_WORDS])
+            for i in range(len(tokens) - QUOTE_WORDS + 1)
+            if sum(content[i : i + QUOTE_WORDS]) >= QUOTE_CONTENT_WORDS
+        )
+        return cls(frozenset(content_stems(text, language)), runs)
+
+    def repeats(self, other: Gist, threshold: float) -> bool:
+        return similarity(self.stems, other.stems) >= threshold or not self.runs.isdisjoint(other.runs)
+
+
+def _prefer_complete(
+    chosen: list[tuple[Ranked, Gist]],
+    pool: _Pool,
+    taken: Sequence[bool],
+    budget: int | None,
+    used: int,
+) -> list[tuple[Ranked, Gist]]:
+    """Between sentences of equal score, the earlier wins unless a later one says all it says and more.
+
+    Two outlets often print the same sentence, one with an extra clause; the
+    fuller one replaces the chosen one if it fits the word budget.
+    """
+    tied: dict[float, list[int]] = {}
+    for k, item in enumerate(pool.items):
+        if not taken[k]:
+            tied.setdefault(_tie_key(item.score), []).append(k)
+    result = list(chosen)
+    for n, (held, held_gist) in enumerate(result):
+        for k in tied.get(_tie_key(held.score), ()):
+            extra = _word_count(pool.items[k].sentence) - _word_count(held.sentence)
+            if extra <= 0 or not pool.usable(k) or (budget is not None and used + extra > budget):
+                continue
+            gist = pool.gist(k)
+            if held_gist.stems < gist.stems:
+                held, held_gist = pool.items[k], gist
+                used += extra
+        result[n] = (held, held_gist)
+    return result
+
+
+def _tie_key(score: float) -> float:
+    return float(f"{score:.9g}")
+
+
+def _sentence_target(options: SummaryOptions, total: int) -> int:
+    if options.words is not None:
+        return total
+    if options.ratio is not None:
+        return max(1, math.ceil(options.ratio * total)) if total else 0
+    return options.sentences
+
+
+class _Pool:
+    """Candidates in demoted rank order; whether each is clean and what it says are
+    worked out when first needed (a topic of thousands of sentences looks at a few)."""
+
+    def __init__(self, items: list[Ranked], options: SummaryOptions) -> None:
+        self.items = items
+        self._language = options.language
+        self._min_words = options.min_words
+        self._gists: dict[int, Gist] = {}
+        self._usable: dict[int, bool] = {}
+
+    def usable(self, k: int) -> bool:
+        if k not in self._usable:
+            self._usable[k] = is_clean(self.items[k].sentence, self._min_words)
+        return self._usable[k]
+
+    def gist(self, k: int) -> Gist:
+        if k not in self._gists:
+            self._gists[k] = Gist.of(self.items[k].sentence.text, self._language)
+        return self._gists[k]
+
+
+def _next_pick(
+    pool: _Pool,
+    taken: Sequence[bool],
+    chosen: Sequence[tuple[Ranked, Gist]],
+    options: SummaryOptions,
+) -> int | None:
+    """The next candidate: the best remaining by rank, or by MMR when it is on.
+
+    MMR's relevance is rank-based (1 for the best candidate, falling linearly),
+    so it means the same for every algorithm whatever the scale of its scores.
+    """
+    remaining = (k for k in range(len(pool.items)) if not taken[k] and pool.usable(k))
+    if options.mmr is None or not chosen:
+        return next(remaining, None)
+    weight = options.mmr
+    size = len(pool.items)
+    best, best_value = None, -math.inf
+    for k in remaining:
+        relevance = 1.0 - k / size
+        if weight * relevance <= best_value:
+            break  # relevance only falls from here, so no later candidate can win
+        novelty = max(similarity(pool.gist(k).stems, gist.stems) for _, gist in chosen)
+        value = weight * relevance - (1.0 - weight) * novelty
+        if value > best_value:
+            best, best_value = k, value
+    return best
+
+
+def _word_count(sentence: Sentence) -> int:
+    return len(sentence.text.split())
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:

@@ -1,21 +1,30 @@
-"""Ranking sentences with sumy's summarizers, through sumy's own document model.
+"""Ranking sentences by any registered algorithm: every body sentence, best first.
 
-sumy's summarizers all end in `_get_best_sentences(sentences, count, rating)`;
-a subclass that overrides that one hook returns every sentence ordered by its
-rating, so redundancy removal and cleanliness can be applied on top of any
+Ours (vectorised LexRank/TextRank, lead) take the body sentences and return a
+score each. sumy's summarizers all end in `_get_best_sentences(sentences,
+count, rating)`; a subclass that overrides that one hook returns every sentence
+with its rating, so redundancy removal and cleanliness apply on top of any
 algorithm without re-implementing it.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from briefing.language import SumyTokenizer, stemmer, stop_words
 from briefing.models import Passage, PassageKind, Sentence
-from briefing.summarise.registry import get_algorithm, load_sumy_class
+from briefing.summarise.registry import Algorithm, get_algorithm, load_implementation
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    sentence: Sentence
+    score: float
 
 
 def rank_sentences(
@@ -23,8 +32,29 @@ def rank_sentences(
     algorithm: str,
     language: str,
     keywords: Sequence[str] = (),
-) -> list[Sentence]:
+) -> list[Ranked]:
     """Every body sentence of the passages, best first (ties: reading order)."""
+    spec = get_algorithm(algorithm)
+    if spec.is_sumy:
+        return _rank_with_sumy(spec, passages, language, keywords)
+    sentences = [s for p in passages if p.kind is PassageKind.BODY for s in p.sentences]
+    if not sentences:
+        return []
+    scores = load_implementation(spec)(sentences, language, **dict(spec.params))
+    return _best_first(sentences, [float(s) for s in scores])
+
+
+def _best_first(sentences: Sequence[Sentence], scores: Sequence[float]) -> list[Ranked]:
+    # Scores equal to 12 significant digits are ties, so float noise from the order
+    # of a sparse sum never beats reading order.
+    top = max((abs(s) for s in scores), default=0.0) or 1.0
+    order = sorted(range(len(sentences)), key=lambda i: (-round(scores[i] / top, 12), i))
+    return [Ranked(sentences[i], scores[i]) for i in order]
+
+
+def _rank_with_sumy(
+    spec: Algorithm, passages: Sequence[Passage], language: str, keywords: Sequence[str]
+) -> list[Ranked]:
     from sumy.models.dom import ObjectDocumentModel, Paragraph
     from sumy.models.dom import Sentence as SumySentence
 
@@ -34,7 +64,7 @@ def rank_sentences(
     for passage in passages:
         if passage.kind is PassageKind.HEADLINE:
             paragraphs.append(Paragraph([SumySentence(passage.text, tokenizer, is_heading=True)]))
-        elif passage.sentences:
+        elif passage.kind is PassageKind.BODY and passage.sentences:
             sumy_sentences = []
             for sentence in passage.sentences:
                 sumy_sentence = SumySentence(sentence.text, tokenizer)
@@ -44,19 +74,23 @@ def rank_sentences(
     if not ours:
         return []
     document = ObjectDocumentModel(paragraphs)
-    summarizer = _ranking_summarizer(algorithm)(stemmer(language))
+    summarizer = _ranking_summarizer(spec.name)(stemmer(language))
     summarizer.stop_words = stop_words(language)
-    if algorithm == "edmundson":
+    if spec.name == "edmundson":
         summarizer.bonus_words = [w for k in keywords for w in k.split()] or ["said"]
         summarizer.stigma_words = ["reportedly", "allegedly"]
         summarizer.null_words = stop_words(language)
-    ranked = summarizer(document, len(ours))
-    return [ours[id(s)] for s in ranked if id(s) in ours]
+    ranked = [
+        Ranked(ours[id(s)], float(score)) for s, score in summarizer(document, len(ours)) if id(s) in ours
+    ]
+    # Some return nothing for a text of stop words only (LSA); the rest follow in reading order.
+    seen = {id(r.sentence) for r in ranked}
+    return ranked + [Ranked(s, -math.inf) for s in ours.values() if id(s) not in seen]
 
 
 @cache
 def _ranking_summarizer(algorithm: str) -> Callable[..., Any]:
-    base: Any = load_sumy_class(get_algorithm(algorithm))
+    base: Any = load_implementation(get_algorithm(algorithm))
 
     class Ranking(base):  # type: ignore[misc]
         @staticmethod
@@ -64,13 +98,23 @@ def _ranking_summarizer(algorithm: str) -> Callable[..., Any]:
             rate = rating.__getitem__ if isinstance(rating, dict) else rating
             scored = [(rate(s, *args, **kwargs), order, s) for order, s in enumerate(sentences)]
             scored.sort(key=lambda item: (-item[0], item[1]))
-            return tuple(s for _, _, s in scored)
+            return tuple((s, score) for score, _, s in scored)
 
         def _get_random_ratings(self, sentences: Any) -> Any:
             # sumy shuffles with the global generator; a fixed seed keeps runs reproducible.
             ratings = list(range(len(sentences)))
             random.Random(0).shuffle(ratings)
             return dict(zip(sentences, ratings, strict=True))
+
+    if hasattr(base, "_create_dictionary"):
+
+        def _create_dictionary(self: Any, document: Any) -> Any:
+            # sumy's LSA numbers words in frozenset order, which changes with the hash
+            # seed and, through the SVD, the ranking; sorted words rank the same every run.
+            words = base._create_dictionary(self, document)
+            return {w: i for i, w in enumerate(sorted(words))}
+
+        Ranking._create_dictionary = _create_dictionary
 
     Ranking.__name__ = f"Ranking{base.__name__}"
     return Ranking

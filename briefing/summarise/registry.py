@@ -1,7 +1,12 @@
 """The one list of summarisation algorithms, by name.
 
-Config validation, the CLI's choices and the docs are all derived from
+Config validation, the CLI's choices and the README table are all derived from
 `ALGORITHMS`; `get_algorithm` is the only way to look one up.
+
+An algorithm is either a sumy summarizer class ("sumy.…:Class", wrapped so it
+ranks every sentence) or one of ours ("briefing.…:function", called with the
+body sentences and returning a score each, higher is better). `params` are its
+defaults, passed as keyword arguments (sumy's own defaults where it has them).
 """
 
 from __future__ import annotations
@@ -18,8 +23,13 @@ from briefing.errors import UnknownAlgorithmError
 class Algorithm:
     name: str
     summary: str
-    # "module:Class" of a sumy summarizer, imported only when used (sumy pulls in nltk).
-    sumy_class: str
+    # "module:attribute", imported only when used (sumy pulls in nltk).
+    implementation: str
+    params: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def is_sumy(self) -> bool:
+        return self.implementation.startswith("sumy.")
 
 
 ALGORITHMS: dict[str, Algorithm] = {
@@ -27,13 +37,17 @@ ALGORITHMS: dict[str, Algorithm] = {
     for a in (
         Algorithm(
             "lexrank",
-            "LexRank: sentence centrality in a cosine-similarity graph (Erkan & Radev 2004)",
-            "sumy.summarizers.lex_rank:LexRankSummarizer",
+            "LexRank: sentence centrality in a cosine-similarity graph (Erkan & Radev 2004); "
+            "vectorised, ranks as sumy's",
+            "briefing.summarise.graph:lexrank",
+            (("threshold", 0.1), ("epsilon", 0.1)),
         ),
         Algorithm(
             "textrank",
-            "TextRank: PageRank over word-overlap similarity (Mihalcea & Tarau 2004)",
-            "sumy.summarizers.text_rank:TextRankSummarizer",
+            "TextRank: PageRank over word-overlap similarity (Mihalcea & Tarau 2004); "
+            "vectorised, ranks as sumy's",
+            "briefing.summarise.graph:textrank",
+            (("damping", 0.85), ("epsilon", 1e-4)),
         ),
         Algorithm(
             "lsa",
@@ -57,8 +71,33 @@ ALGORITHMS: dict[str, Algorithm] = {
         ),
         Algorithm(
             "edmundson",
-            "Edmundson: cue, key, title and location words; topic keywords are the bonus words",
+            "Edmundson: cue, title and location words; topic keywords are the bonus words",
             "sumy.summarizers.edmundson:EdmundsonSummarizer",
+        ),
+        Algorithm(
+            "reduction",
+            "Reduction: sum of word-overlap edge weights of each sentence (sumy's graph baseline)",
+            "sumy.summarizers.reduction:ReductionSummarizer",
+        ),
+        Algorithm(
+            "lead",
+            "Lead: each article's first sentences, interleaved across articles (the news baseline)",
+            "briefing.summarise.baselines:lead",
+        ),
+        Algorithm(
+            "random",
+            "Random: a fixed-seed shuffle (a floor to compare with)",
+            "sumy.summarizers.random:RandomSummarizer",
+        ),
+        Algorithm(
+            "lexrank-sumy",
+            "sumy's own pure-Python LexRank, O(n²) in Python calls (for comparison and benchmarks)",
+            "sumy.summarizers.lex_rank:LexRankSummarizer",
+        ),
+        Algorithm(
+            "textrank-sumy",
+            "sumy's own pure-Python TextRank (for comparison and benchmarks)",
+            "sumy.summarizers.text_rank:TextRankSummarizer",
         ),
     )
 }
@@ -77,7 +116,16 @@ def get_algorithm(name: str) -> Algorithm:
         ) from None
 
 
-def load_sumy_class(algorithm: Algorithm) -> Callable[..., Any]:
-    module_name, _, class_name = algorithm.sumy_class.partition(":")
-    cls: Callable[..., Any] = getattr(import_module(module_name), class_name)
-    return cls
+def load_implementation(algorithm: Algorithm) -> Callable[..., Any]:
+    module_name, _, attribute = algorithm.implementation.partition(":")
+    implementation: Callable[..., Any] = getattr(import_module(module_name), attribute)
+    return implementation
+
+
+def markdown_table() -> str:
+    """The README's table of algorithms, generated from `ALGORITHMS`."""
+    lines = ["| name | what it does | defaults |", "| --- | --- | --- |"]
+    for a in ALGORITHMS.values():
+        defaults = ", ".join(f"{k}={v:g}" for k, v in a.params) or ("sumy's" if a.is_sumy else "none")
+        lines.append(f"| `{a.name}` | {a.summary} | {defaults} |")
+    return "\n".join(lines)

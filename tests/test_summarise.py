@@ -1,0 +1,317 @@
+"""Summaries: every algorithm by name, clean and non-repeating sentences, lengths, speed.
+
+The vectorised LexRank and TextRank are checked against sumy's own on real
+BBC articles (skipped when ../shared/eval/bbc is not there).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from briefing.cli import main
+from briefing.config import parse_config
+from briefing.errors import ConfigError
+from briefing.ingest import ingest
+from briefing.models import Article, Passage, PassageKind, Sentence, Topic
+from briefing.segment import segment
+from briefing.summarise import SummaryOptions, summarise, summarise_topic
+from briefing.summarise.rankers import rank_sentences
+from briefing.summarise.registry import algorithm_names, get_algorithm, markdown_table
+from builders import REPO, SEEDS, write_article
+
+BBC = REPO.parent / "shared" / "eval" / "bbc" / "articles"
+needs_bbc = pytest.mark.skipif(not BBC.is_dir(), reason="../shared/eval/bbc is not here")
+
+
+def article(article_id: str, *paragraphs: str, title: str = "A title") -> Article:
+    return Article(id=article_id, title=title, source=f"Outlet {article_id}", paragraphs=paragraphs)
+
+
+def passages_of(*articles: Article) -> list[Passage]:
+    return [p for a in articles for p in segment(a)]
+
+
+def read_articles(paths: Sequence[Path]) -> list[Article]:
+    config = parse_config({"sources": [{"path": str(p)} for p in paths]}, base_dir=REPO)
+    return list(ingest(config).articles)
+
+
+def summary_of(articles: Sequence[Article], **options: object) -> list[Sentence]:
+    return summarise(passages_of(*articles), SummaryOptions(**options))  # type: ignore[arg-type]
+
+
+# ---- the vectorised graph rankers rank as sumy's ---------------------------------------------
+
+
+def top(passages: Sequence[Passage], algorithm: str, k: int) -> list[tuple[Sentence, float]]:
+    """The k best sentences, scores equal to 9 digits counting as ties broken by reading order.
+
+    sumy breaks such ties by float noise (the last bit of a sum), which says
+    nothing about the sentences; ours keeps reading order.
+    """
+    ranked = rank_sentences(passages, algorithm, "english")
+    reading = {s: i for i, s in enumerate(s for p in passages for s in p.sentences)}
+    best = max(abs(r.score) for r in ranked)
+    ranked.sort(key=lambda r: (-round(r.score / best, 9), reading[r.sentence]))
+    return [(r.sentence, round(r.score / best, 9)) for r in ranked[:k]]
+
+
+@needs_bbc
+@pytest.mark.parametrize("category", ["business", "entertainment", "politics", "sport", "tech"])
+def test_vectorised_lexrank_and_textrank_pick_the_same_top_sentences_as_sumy(category: str) -> None:
+    articles = read_articles(sorted((BBC / category).glob("*.txt"))[:6])
+    for one in articles:
+        passages = passages_of(one)
+        assert top(passages, "lexrank", 5) == top(passages, "lexrank-sumy", 5), one.path
+        assert top(passages, "textrank", 5) == top(passages, "textrank-sumy", 5), one.path
+    # and on all six together, as one multi-document topic
+    passages = passages_of(*articles)
+    assert top(passages, "lexrank", 10) == top(passages, "lexrank-sumy", 10)
+    assert top(passages, "textrank", 10) == top(passages, "textrank-sumy", 10)
+
+
+@needs_bbc
+def test_vectorised_lexrank_ranks_two_thousand_sentences_in_well_under_a_few_seconds() -> None:
+    articles = read_articles(sorted((BBC / "politics").glob("*.txt"))[:110])
+    passages = passages_of(*articles)
+    count = sum(len(p.sentences) for p in passages)
+    assert count >= 2000
+    started = time.perf_counter()
+    ranked = rank_sentences(passages, "lexrank", "english")
+    assert time.perf_counter() - started < 5
+    assert len(ranked) == count
+
+
+# ---- every algorithm by name ------------------------------------------------------------------
+
+
+def test_the_registry_has_every_sumy_summarizer_lead_and_sumys_own_lexrank() -> None:
+    names = algorithm_names()
+    for name in ("lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson", "reduction", "random"):
+        assert name in names
+    assert {"lead", "lexrank-sumy", "textrank-sumy"} <= set(names)
+    assert names[0] == "lexrank"  # the default
+    assert all(f"| `{name}` |" in markdown_table() for name in names)
+
+
+def test_the_readme_shows_the_registrys_table_of_algorithms() -> None:
+    # After changing the registry, paste the output of
+    # python -c "from briefing.summarise import registry as r; print(r.markdown_table())"
+    assert markdown_table() in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_an_unknown_algorithm_is_a_config_error_listing_the_names() -> None:
+    with pytest.raises(ConfigError, match="unknown summary algorithm 'lexrnk'; choose one of lexrank, "):
+        get_algorithm("lexrnk")
+
+
+@pytest.mark.parametrize("algorithm", algorithm_names())
+def test_every_algorithm_gives_clean_distinct_sourced_sentences(algorithm: str) -> None:
+    articles = read_articles(sorted(SEEDS.glob("*.txt")))
+    passages = passages_of(*articles)
+    by_article = {a.id: a for a in articles}
+    chosen = summarise(passages, SummaryOptions(algorithm=algorithm, sentences=4))
+    assert len(chosen) == 4
+    assert len(set(chosen)) == 4
+    for sentence in chosen:
+        paragraph = by_article[sentence.article_id].paragraphs[sentence.paragraph]
+        assert paragraph[sentence.start : sentence.end] == sentence.text
+        assert sentence.text.lstrip("\"'“‘(")[0].isupper() and sentence.text.rstrip("\"'”’)")[-1] in ".!?"
+        assert len(sentence.text.split()) >= 6
+
+
+def test_lead_takes_each_articles_first_sentence_in_article_order() -> None:
+    one = article("a1", "Storms closed the coastal road overnight. Ferries stayed in port until noon today.")
+    two = article("a2", "Voters in the city elect a mayor tomorrow. Polls open at seven in the morning.")
+    chosen = summary_of([one, two], algorithm="lead", sentences=3, order="score")
+    assert [s.text for s in chosen] == [
+        "Storms closed the coastal road overnight.",
+        "Voters in the city elect a mayor tomorrow.",
+        "Ferries stayed in port until noon today.",
+    ]
+
+
+# ---- clean sentences only ---------------------------------------------------------------------
+
+STORY = (
+    "The council approved the new budget for schools on Monday evening.",
+    "The budget for schools rises by four percent, the council said in its statement.",
+    "Parents welcomed the new budget for schools at the council meeting.",
+)
+
+
+def test_headlines_bylines_captions_fragments_and_scraps_are_never_chosen() -> None:
+    messy = article(
+        "a1",
+        "Council approves school budget",  # a headline
+        "By Jane Doe, Education Correspondent",  # a byline
+        "Photo: the council approved the budget for schools on Monday.",  # a caption
+        f"{STORY[0]} Budget for schools.",  # a scrap of three words
+        f"{STORY[1]} \u201c",  # a bare quote mark
+        "and the council approved the budget for schools after a long debate.",  # starts mid-sentence
+        "THE COUNCIL APPROVED THE BUDGET FOR SCHOOLS ON MONDAY NIGHT.",  # shouting
+        f"{STORY[2]} The council said the budget for schools would be",  # truncated
+    )
+    chosen = summary_of([messy], sentences=10, redundancy=1.0)
+    assert [s.text for s in chosen] == list(STORY)
+
+
+def test_a_sentence_that_leans_on_the_one_before_comes_after_those_that_stand_alone() -> None:
+    text = (
+        "He said the budget for schools was the largest the council had ever approved. "
+        "The council approved the largest budget for schools in its history on Monday. "
+        "Teachers across the county said the budget for schools was welcome news."
+    )
+    chosen = summary_of([article("a1", text)], algorithm="lead", sentences=2, order="score")
+    assert [s.text[:3] for s in chosen] == ["The", "Tea"]
+    unpenalised = summary_of([article("a1", text)], algorithm="lead", sentences=2, dangling_penalty=0.0)
+    assert unpenalised[0].text.startswith("He said")
+
+
+# ---- no repetition ----------------------------------------------------------------------------
+
+
+def test_the_same_statement_from_two_outlets_appears_once_from_the_earlier_article() -> None:
+    shared = "The central bank raised interest rates to five percent on Thursday afternoon."
+    one = article("a1", f"{shared} Markets fell sharply in early trading after the surprise decision.")
+    two = article("a2", f"{shared} Economists had expected the central bank to hold rates steady.")
+    for algorithm in ("lexrank", "textrank", "lead", "luhn"):
+        chosen = summary_of([one, two], algorithm=algorithm, sentences=3)
+        texts = [s.text for s in chosen]
+        assert texts.count(shared) == 1, algorithm
+        assert next(s for s in chosen if s.text == shared).article_id == "a1", algorithm
+
+
+def test_a_quote_printed_by_two_outlets_appears_once_but_a_shared_name_is_no_repeat() -> None:
+    report = (
+        "Jens Stoltenberg said the mission in the north is closely watching events "
+        "and is ready to intervene if stability is threatened."
+    )
+    quote = "“NATO is ready to intervene if stability is threatened, based on its mandate,” he wrote."
+    other = "Prime Minister Tony Blair visited the troops in Basra on Friday morning."
+    same_name = "Prime Minister Tony Blair said the election would be held in May next year."
+    chosen = summary_of(
+        [article("a1", report, other), article("a2", quote, same_name)], algorithm="lead", sentences=4
+    )
+    assert [s.text for s in chosen] == [report, other, same_name]
+
+
+def test_a_tied_repeat_that_says_more_replaces_the_shorter_one() -> None:
+    short = "The central bank raised interest rates on Thursday."
+    longer = "The central bank raised interest rates on Thursday, its first rise in a decade."
+    chosen = summary_of(
+        [article("a1", short), article("a2", longer)], algorithm="lead", sentences=1, redundancy=0.6
+    )
+    assert [s.text for s in chosen] == [longer]
+
+
+def test_mmr_prefers_a_new_fact_over_a_near_repeat() -> None:
+    text = (
+        "The central bank raised interest rates to five percent on Thursday. "
+        "The central bank said interest rates at five percent would curb prices, analysts noted. "
+        "Unemployment fell to a record low in the spring, official figures showed."
+    )
+    plain = summary_of([article("a1", text)], algorithm="lead", sentences=2, redundancy=0.9)
+    diverse = summary_of([article("a1", text)], algorithm="lead", sentences=2, redundancy=0.9, mmr=0.3)
+    assert [s.text[:12] for s in plain] == ["The central ", "The central "]
+    assert [s.text[:12] for s in diverse] == ["The central ", "Unemployment"]
+
+
+# ---- length -----------------------------------------------------------------------------------
+
+
+@needs_bbc
+@pytest.mark.parametrize("cap", [15, 40, 100, 250])
+def test_a_word_cap_is_never_exceeded_and_no_sentence_is_cut(cap: int) -> None:
+    articles = read_articles(sorted((BBC / "business").glob("*.txt"))[:5])
+    passages = passages_of(*articles)
+    texts = {s.text for p in passages for s in p.sentences}
+    chosen = summarise(passages, SummaryOptions(words=cap))
+    assert sum(len(s.text.split()) for s in chosen) <= cap
+    assert all(s.text in texts for s in chosen)
+    assert chosen, "a cap above a sentence's length picks at least one"
+
+
+def test_a_ratio_takes_that_share_of_the_sentences() -> None:
+    subjects = ["bank", "storm", "mayor", "ferry", "school", "river", "train", "museum", "budget", "harvest"]
+    text = " ".join(f"This report is about the {subject} and nothing else today." for subject in subjects)
+    chosen = summary_of([article("a1", text)], ratio=0.3, redundancy=0.9, dangling_penalty=0)
+    assert len(chosen) == 3
+
+
+def test_summary_length_keys_are_exclusive_in_the_config() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"sources": [{"path": "x"}], "summary": {"sentences": 3, "words": 80}}, base_dir=REPO)
+    assert (
+        str(caught.value)
+        == "config.yaml: summary: give only one of sentences, words, ratio (got sentences, words)"
+    )
+    config = parse_config(
+        {"sources": [{"path": "x"}], "summary": {"words": 80, "dangling_penalty": 0, "mmr": 0.7}},
+        base_dir=REPO,
+    )
+    assert (config.summary.words, config.summary.dangling_penalty, config.summary.mmr) == (80, 0, 0.7)
+
+
+# ---- attribution through summarise_topic --------------------------------------------------------
+
+
+def test_topic_summary_is_in_reading_order_and_names_its_articles() -> None:
+    one = article("a1", "Markets fell sharply in early trading after the surprise decision.", *STORY)
+    two = article("a2", "Economists had expected the central bank to hold rates steady all year.")
+    topic = Topic(id="t", title="T")
+    result = summarise_topic(topic, passages_of(two, one), SummaryOptions(sentences=3), ["a1", "a2"])
+    keys = [(s.article_id, s.paragraph, s.start) for s in result.summary]
+    assert keys == sorted(keys)
+    assert result.article_ids == ("a1", "a2")
+    assert all(p.kind is PassageKind.BODY for p in result.passages)
+
+
+# ---- briefing summarize -----------------------------------------------------------------------
+
+
+def test_summarize_prints_one_sentence_a_line_from_the_given_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no config.yaml here: defaults apply
+    paths = sorted(SEEDS.glob("*.txt"))
+    assert main(["summarize", *map(str, paths), "--sentences", "3"]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 3 and err == ""
+    text = " ".join(" ".join(p.read_text(encoding="utf-8").split()) for p in paths)
+    assert all(line in text for line in lines)
+
+
+def test_summarize_json_has_spans_sources_and_respects_a_word_cap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    one = write_article(tmp_path, "one.txt", "Rates rise\n\n" + " ".join(STORY))
+    two = write_article(
+        tmp_path, "two.txt", "Markets fall\n\nMarkets fell sharply in early trading after the decision."
+    )
+    argv = ["summarize", str(one), str(two), "--words", "30", "--algorithm", "textrank", "--format", "json"]
+    assert main(argv) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["algorithm"] == "textrank"
+    assert [s["id"] for s in record["sources"]] == ["a1", "a2"]
+    assert sum(len(s["text"].split()) for s in record["summary"]) <= 30
+    paragraphs = {"a1": " ".join(STORY), "a2": "Markets fell sharply in early trading after the decision."}
+    for item in record["summary"]:
+        assert paragraphs[item["article"]][item["start"] : item["end"]] == item["text"]
+
+
+def test_summarize_rejects_sentences_with_words_and_an_unknown_algorithm(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for argv in (["--sentences", "2", "--words", "50"], ["--algorithm", "lexrnk"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(["summarize", "x.txt", *argv])
+        assert stopped.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
