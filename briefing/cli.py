@@ -1,7 +1,8 @@
 """Command line: parse arguments, call the library, print, exit.
 
 Exit codes: 0 success; 1 a run-time failure; 2 bad configuration or usage;
-3 the briefing was built but could not be written or delivered; 70 a bug.
+3 the briefing was built but could not be written or delivered; 70 a bug;
+75 another run holds the lock (nothing was done).
 """
 
 from __future__ import annotations
@@ -9,15 +10,29 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from briefing.config import DEFAULT_CONFIG, Config, FileSource, load_config
+from briefing.config import (
+    DEFAULT_CONFIG,
+    OTHER_TOPIC_ID,
+    Config,
+    FileSource,
+    SummaryConfig,
+    load_config,
+    parse_config,
+)
 from briefing.errors import BriefingError
+from briefing.models import Topic
 from briefing.summarise.registry import algorithm_names
+
+if TYPE_CHECKING:
+    from briefing.daily import Outcome
 
 log = logging.getLogger("briefing")
 
@@ -73,7 +88,51 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--algorithm", choices=algorithm_names(), help="summariser (overrides summary.algorithm)"
     )
+    build.add_argument("--wait", **_WAIT)
     build.set_defaults(func=cmd_build)
+
+    run = commands.add_parser(
+        "run", parents=[common], help="build today's briefing and e-mail it, once a day (for cron)"
+    )
+    run.add_argument(
+        "--date", type=_iso_date, help="briefing date, YYYY-MM-DD (default: today in the config's timezone)"
+    )
+    run.add_argument(
+        "--dry-run", action="store_true", help="build and compose the message, show it; send nothing"
+    )
+    run.add_argument("--force", action="store_true", help="send even if this date was already sent")
+    run.add_argument("--wait", **_WAIT)
+    run.set_defaults(func=cmd_run)
+
+    send = commands.add_parser(
+        "send", parents=[common], help="e-mail a briefing already built in out/<date>/, without rebuilding"
+    )
+    send.add_argument(
+        "--date", type=_iso_date, help="briefing date, YYYY-MM-DD (default: today in the config's timezone)"
+    )
+    send.add_argument("--dry-run", action="store_true", help="compose the message and show it; send nothing")
+    send.add_argument("--force", action="store_true", help="send even if this date was already sent")
+    send.add_argument("--wait", **_WAIT)
+    send.set_defaults(func=cmd_send)
+
+    summarize = commands.add_parser(
+        "summarize",
+        parents=[common],
+        help="summarise the given articles as one topic and print the summary",
+        description="Summarise the given articles as one topic (like sumy's CLI). Settings not given "
+        "here come from the config's summary section if the config file exists.",
+    )
+    summarize.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="article files, folders or globs"
+    )
+    summarize.add_argument("--algorithm", choices=algorithm_names(), help="summariser (default: lexrank)")
+    length = summarize.add_mutually_exclusive_group()
+    length.add_argument("--sentences", type=_positive, metavar="N", help="summary length in sentences")
+    length.add_argument("--words", type=_positive, metavar="N", help="at most N words, no sentence cut")
+    summarize.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text: one sentence a line (default)"
+    )
+    summarize.set_defaults(func=cmd_summarize)
 
     topics = commands.add_parser(
         "topics",
@@ -83,6 +142,9 @@ def _parser() -> argparse.ArgumentParser:
     topics.add_argument(
         "files", nargs="*", type=Path, help="read these files instead of the config's sources"
     )
+    topics.add_argument(
+        "--discover", action="store_true", help="ignore the configured topics and discover them all"
+    )
     topics.add_argument("--json", action="store_true", help="print the passages as JSON, as in briefing.json")
     topics.set_defaults(func=cmd_topics)
 
@@ -91,6 +153,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=cmd_check)
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+_WAIT: dict[str, Any] = {
+    "nargs": "?",
+    "type": float,
+    "const": -1.0,
+    "default": 0.0,
+    "metavar": "SECONDS",
+    "help": "if another run holds the lock, wait for it (for SECONDS, default: as long as it takes) "
+    "instead of exiting with 'already running'",
+}
+
+
+def _wait_seconds(args: argparse.Namespace) -> float | None:
+    wait: float = args.wait
+    return None if wait < 0 else wait
 
 
 def _iso_date(text: str) -> date:
@@ -118,7 +202,7 @@ def _load(args: argparse.Namespace) -> Config:
     overrides = {}
     if getattr(args, "algorithm", None):
         config = load_config(args.config)
-        overrides["summary"] = {**config.summary.model_dump(), "algorithm": args.algorithm}
+        overrides["summary"] = {**config.summary.model_dump(exclude_unset=True), "algorithm": args.algorithm}
     return load_config(args.config, overrides)
 
 
@@ -127,29 +211,108 @@ def _template_dir(config: Config) -> Path | None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from briefing.deliver import write_files
-    from briefing.pipeline import build_briefing
-    from briefing.render import check_templates, render
+    from briefing.daily import build_files, lock_path
+    from briefing.state import run_lock
 
     config = _load(args)
-    check_templates(_template_dir(config), config.output.formats)
-    day = args.date or config.today(datetime.now().astimezone())
-    briefing = build_briefing(config, day)
-    files = render(briefing, config.output.formats, _template_dir(config), config.language)
+    day = args.date or config.today(datetime.now(UTC))
     out_dir = args.out if args.out else config.resolve(config.output.dir)
-    for path in write_files(out_dir, day, files):
+    with run_lock(lock_path(out_dir), wait=_wait_seconds(args)):
+        written = build_files(config, day, out_dir)
+    for path in written:
         print(path)
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from briefing.daily import run_daily
+
+    return _deliver(args, run_daily)
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from briefing.daily import send_built
+
+    return _deliver(args, send_built)
+
+
+def _deliver(args: argparse.Namespace, action: Callable[..., Outcome]) -> int:
+    from briefing.daily import ping
+    from briefing.state import AlreadyRunning
+
+    config = _load(args)
+    now = datetime.now(UTC)
+    day = args.date or config.today(now)
+    ping_url = config.email.ping_url if config.email and not args.dry_run else None
+    try:
+        outcome = action(
+            config,
+            now=now,
+            day=day,
+            force=args.force,
+            dry_run=args.dry_run,
+            wait=_wait_seconds(args),
+            environ=os.environ,
+        )
+    except AlreadyRunning:
+        raise
+    except BriefingError:
+        ping(ping_url, ok=False)
+        raise
+    ping(ping_url, ok=True)
+    if outcome.status == "already-sent" and outcome.record is not None:
+        record = outcome.record
+        message = (
+            f"the {day} briefing was already sent at {record.sent_at:%Y-%m-%d %H:%M %z} to "
+            f"{len(record.recipients)} recipient(s) (Message-ID {record.message_id}); "
+            "nothing sent (--force sends it again)"
+        )
+        if args.dry_run:
+            print(f"dry run: {message}")
+        else:
+            log.info("%s", message)
+    elif outcome.status == "dry-run" and outcome.outgoing is not None:
+        _print_dry_run(config, outcome)
+    elif outcome.record is not None:
+        log.info(
+            "sent the %s briefing to %d recipient(s) (Message-ID %s)",
+            day,
+            len(outcome.record.recipients),
+            outcome.record.message_id,
+        )
+    return 0
+
+
+def _print_dry_run(config: Config, outcome: Outcome) -> None:
+    from briefing.daily import EML_FILE, state_path
+
+    assert outcome.outgoing is not None and config.email is not None
+    message, smtp = outcome.outgoing.message, config.email.smtp
+    size = len(outcome.outgoing.as_bytes())
+    print(f"dry run: nothing sent, nothing recorded; the message is in {outcome.folder / EML_FILE}")
+    for header in ("From", "To", "Cc", "Subject", "Date", "Message-ID"):
+        if message[header]:
+            print(f"  {header}: {message[header]}")
+    if config.email.bcc:
+        print(f"  Bcc: {', '.join(config.email.bcc)}")
+    print(f"  envelope: {outcome.outgoing.sender} -> {', '.join(outcome.outgoing.recipients)}")
+    print(f"  size: {size // 1024} KB (HTML part {outcome.outgoing.html_bytes // 1024} KB)")
+    checked = "certificate checked" if smtp.tls_verify else "certificate NOT checked"
+    security = smtp.security if smtp.security == "none" else f"{smtp.security}, {checked}"
+    login = f", login as {smtp.username} (password from ${smtp.password_env})" if smtp.username else ""
+    print(f"  server: {smtp.host}:{smtp.effective_port} ({security}){login}")
+    print(f"  state: {state_path(config)}")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    from briefing.daily import output_formats
     from briefing.ingest import files as file_sources
     from briefing.render import check_templates
 
     config = _load(args)
-    check_templates(_template_dir(config), config.output.formats)
+    check_templates(_template_dir(config), output_formats(config))
     for source in config.sources:
-        if not list(file_sources.expand(source.path, config.base_dir)):
+        if isinstance(source, FileSource) and not list(file_sources.expand(source.path, config.base_dir)):
             log.warning("%s: sources[].path matches no files yet", source.path)
     log.info("%s: OK (%d sources, %d topics)", args.config, len(config.sources), len(config.topics))
     return 0
@@ -166,25 +329,31 @@ def cmd_topics(args: argparse.Namespace) -> int:
         config = config.model_copy(update={"sources": sources})
     ingested = ingest(config)
     passages = tuple(segment(a, config.language) for a in ingested.articles)
-    assignments = assign(config, ingested.articles, passages)
-    titles = {t.id: t.title for t in config.topics} | {"other": config.other_title}
+    assignment = assign(config, ingested.articles, passages, discover=args.discover)
+    assignments = assignment.passages
+    titles = {t.id: t.title for t in assignment.topics} | {OTHER_TOPIC_ID: config.other_title}
     if args.json:
-        records = [
+        from briefing.render import passage_record
+
+        order = [*assignment.topics, Topic(id=OTHER_TOPIC_ID, title=config.other_title)]
+        listing = [
             {
-                "article": a.passage.article_id,
-                "paragraph": a.passage.index,
-                "kind": a.passage.kind.value,
-                "topic": a.topic_id,
-                "score": a.evidence.score,
-                "terms": list(a.evidence.terms),
-                "text": a.passage.text,
+                "id": topic.id,
+                "title": topic.title,
+                "discovered": topic.discovered,
+                "passages": [
+                    passage_record(a.passage, a.evidence) for a in assignments if a.topic_id == topic.id
+                ],
             }
-            for a in assignments
+            for topic in order
         ]
-        print(json.dumps({"passages": records}, ensure_ascii=False, indent=2))
+        print(json.dumps({"topics": [t for t in listing if t["passages"]]}, ensure_ascii=False, indent=2))
         return 0
     by_article = {a.id: a for a in ingested.articles}
-    width = min(40, max(len(t) for t in titles.values()))
+    width = max(len(topic_id) for topic_id in titles)
+    print("topics:")
+    for topic_id, title in titles.items():
+        print(f"  {topic_id:<{width}}  {title}")
     current = None
     for item in assignments:
         article = by_article[item.passage.article_id]
@@ -192,10 +361,64 @@ def cmd_topics(args: argparse.Namespace) -> int:
             current = article.id
             print(f"\n{article.id}  {article.title}  ({article.source}, {article.path or article.url})")
         terms = ", ".join(item.evidence.terms) or "-"
-        text = item.passage.text if len(item.passage.text) <= 70 else item.passage.text[:69] + "…"
+        text = item.passage.text if len(item.passage.text) <= 60 else item.passage.text[:59] + "…"
         kind = "" if item.passage.kind.value == "body" else f"[{item.passage.kind.value}] "
         print(
-            f"  ¶{item.passage.index:<3} {titles[item.topic_id][:width]:<{width}} "
-            f"{item.evidence.score:5.2f}  {terms[:40]:<40}  {kind}{text}"
+            f"  ¶{item.passage.index:<3} {item.topic_id:<{width}} {item.evidence.score:5.2f}  "
+            f"{terms[:36]:<36}  {kind}{text}"
         )
+    return 0
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from briefing.ingest import ingest
+    from briefing.models import Topic
+    from briefing.pipeline import summary_options
+    from briefing.segment import segment
+    from briefing.summarise import summarise_topic
+
+    sources = [{"path": str(p.resolve())} for p in args.paths]
+    if args.config.exists():
+        files = tuple(FileSource(**s) for s in sources)
+        config = load_config(args.config).model_copy(update={"sources": files})
+    else:
+        config = parse_config({"sources": sources}, base_dir=Path.cwd())
+    summary = config.summary.model_dump(exclude_unset=True)
+    if args.algorithm:
+        summary["algorithm"] = args.algorithm
+    if args.sentences or args.words:
+        summary = {k: v for k, v in summary.items() if k not in {"sentences", "words", "ratio"}}
+        summary["sentences" if args.sentences else "words"] = args.sentences or args.words
+    config = config.model_copy(update={"summary": SummaryConfig.model_validate(summary)})
+    ingested = ingest(config)
+    if not ingested.articles:
+        raise BriefingError(f"{args.paths[0]}: no readable articles to summarise")
+    passages = [p for a in ingested.articles for p in segment(a, config.language)]
+    topic = Topic(id="summary", title=ingested.articles[0].title)
+    result = summarise_topic(topic, passages, summary_options(config), [a.id for a in ingested.articles])
+    if args.format == "text":
+        for sentence in result.summary:
+            print(sentence.text)
+        return 0
+    by_id = {a.id: a for a in ingested.articles}
+    record = {
+        "algorithm": config.summary.algorithm,
+        "summary": [
+            {
+                "text": s.text,
+                "article": s.article_id,
+                "source": by_id[s.article_id].source,
+                "paragraph": s.paragraph,
+                "start": s.start,
+                "end": s.end,
+            }
+            for s in result.summary
+        ],
+        "sources": [
+            {"id": a.id, "title": a.title, "source": a.source, "path": a.path or "", "url": a.url or ""}
+            for a in ingested.articles
+        ],
+        "skipped": [{"source": k.source, "reason": k.reason} for k in ingested.skipped],
+    }
+    print(json.dumps(record, ensure_ascii=False, indent=2))
     return 0

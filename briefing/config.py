@@ -7,16 +7,22 @@ raises one `ConfigError` listing each problem as `file: key.path: what is wrong`
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from email import policy
+from email.headerregistry import Address
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
+from jinja2 import Environment, StrictUndefined, TemplateError
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
@@ -56,6 +62,115 @@ class FileSource(_Section):
     )
 
 
+def _web_url(value: str) -> str:
+    """Feeds and pages are fetched over http(s) only: no file://, ftp:// or data: URLs."""
+    scheme, _, rest = value.strip().partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if scheme.lower() not in ("http", "https") or not host or any(c.isspace() for c in value.strip()):
+        raise _invalid(
+            "source", f"{value!r} is not an http:// or https:// URL; only web addresses can be fetched"
+        )
+    return value.strip()
+
+
+class FeedSource(_Section):
+    """An RSS (0.9x, 1.0, 2.0) or Atom feed; each entry of the time window becomes an article."""
+
+    feed: str = Field(description="The feed's http(s) URL.")
+    name: str | None = Field(default=None, description="Source name; default: the feed's own title.")
+    full_text: bool = Field(
+        default=True,
+        description="Fetch the linked page when an entry carries only a teaser, and use its main text.",
+    )
+    max_items: int = Field(default=100, ge=1, le=10_000, description="Newest entries read from the feed.")
+
+    _check_url = field_validator("feed")(lambda cls, value: _web_url(value))
+
+
+class UrlSource(_Section):
+    """One web page; its main text, title, date and site name are extracted."""
+
+    url: str = Field(description="The page's http(s) URL.")
+    name: str | None = Field(default=None, description="Source name; default: the page's site name.")
+
+    _check_url = field_validator("url")(lambda cls, value: _web_url(value))
+
+
+SOURCE_KINDS: dict[str, type[_Section]] = {"path": FileSource, "feed": FeedSource, "url": UrlSource}
+
+
+def _source_kind(value: Any) -> str | None:
+    if isinstance(value, _Section):
+        return type(value).__name__
+    if isinstance(value, dict):
+        for key, model in SOURCE_KINDS.items():
+            if key in value:
+                return model.__name__
+    return None
+
+
+# One key decides the kind, so an error names that kind's keys, not every kind's.
+Source = Annotated[
+    Annotated[FileSource, Tag("FileSource")]
+    | Annotated[FeedSource, Tag("FeedSource")]
+    | Annotated[UrlSource, Tag("UrlSource")],
+    Discriminator(
+        _source_kind,
+        custom_error_type="source",
+        custom_error_message="a source needs one of the keys path (files), feed (RSS/Atom) or url (a page)",
+    ),
+]
+
+_DURATION = re.compile(r"(?P<number>\d+)\s*(?P<unit>m|min|h|d)")
+
+
+def parse_since(value: str) -> timedelta | None:
+    """`window.since` as a duration; None for 'all'; 'last-run' is handled by the caller."""
+    match = _DURATION.fullmatch(value.strip())
+    if match is None:
+        return None
+    unit = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days"}[match["unit"]]
+    return timedelta(**{unit: int(match["number"])})
+
+
+class WindowConfig(_Section):
+    """Which feed and page articles belong to today's briefing (files are always read)."""
+
+    since: str = Field(
+        default="24h",
+        description="A duration back from the run (90m, 24h, 2d), 'last-run' (since the last "
+        "successful build) or 'all'.",
+    )
+
+    @field_validator("since")
+    @classmethod
+    def _known_since(cls, value: str) -> str:
+        value = value.strip()
+        if value in ("last-run", "all") or parse_since(value) is not None:
+            return value
+        raise _invalid("since", f"{value!r} is not a duration like 24h, 90m or 2d, nor last-run or all")
+
+
+class FetchConfig(_Section):
+    """How feeds and pages are fetched: politely, in parallel, within limits."""
+
+    timeout: float = Field(default=20, gt=0, le=600, description="Seconds allowed for one request.")
+    max_bytes: int = Field(
+        default=5_000_000, ge=1_000, description="Largest response read; bigger ones are skipped."
+    )
+    max_redirects: int = Field(default=5, ge=0, le=30, description="Redirects followed per request.")
+    user_agent: str | None = Field(
+        default=None, description="User-Agent header; default: briefing/<version> (news briefing)."
+    )
+    concurrency: int = Field(default=4, ge=1, le=64, description="Requests in flight at once (all hosts).")
+    per_host_delay: float = Field(
+        default=1.0, ge=0, le=60, description="Seconds between two requests to the same host."
+    )
+    fail_if_all_fail: bool = Field(
+        default=True, description="Exit non-zero when not a single source could be read."
+    )
+
+
 class Keyword(_Section):
     term: str = Field(min_length=1, description="A word or phrase, e.g. 'Strategic Concept'.")
     weight: float = Field(default=1.0, gt=0, description="How strongly the term signals the topic.")
@@ -70,6 +185,9 @@ class TopicConfig(_Section):
         default=(), description="Words or phrases (optionally with a weight) that signal the topic."
     )
     description: str = Field(default="", description="A sentence or two describing the topic.")
+    examples: tuple[str, ...] = Field(
+        default=(), description="Example passages of the topic; their vocabulary counts like a description's."
+    )
 
     @field_validator("id")
     @classmethod
@@ -82,14 +200,23 @@ class TopicConfig(_Section):
 
     @model_validator(mode="after")
     def _has_evidence(self) -> TopicConfig:
-        if not self.keywords and not self.description.strip():
+        if not self.keywords and not self.description.strip() and not self.examples:
             raise _invalid(
-                "no_evidence", f"topic {self.id!r} needs keywords or a description to be recognised"
+                "no_evidence", f"topic {self.id!r} needs keywords, a description or examples to be recognised"
             )
         return self
 
     def weighted_keywords(self) -> tuple[Keyword, ...]:
         return tuple(k if isinstance(k, Keyword) else Keyword(term=k) for k in self.keywords)
+
+
+class DiscoveryConfig(_Section):
+    """Topics found in the passages that fit no configured topic."""
+
+    max_topics: int = Field(default=8, ge=1, le=100, description="At most this many discovered topics.")
+    min_passages: int = Field(
+        default=3, ge=1, description="Smaller clusters (in paragraphs) go to the other-news topic."
+    )
 
 
 class SummaryConfig(_Section):
@@ -110,17 +237,216 @@ class SummaryConfig(_Section):
         description="'source': summary sentences in reading order; 'score': most central first.",
     )
     min_words: int = Field(default=6, ge=1, description="Shorter sentences are never picked.")
+    words: int | None = Field(
+        default=None,
+        ge=1,
+        description="Instead of `sentences`: at most this many words per summary (never exceeded, "
+        "no sentence cut).",
+    )
+    ratio: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Instead of `sentences`: this share of the topic's sentences (at least one).",
+    )
+    mmr: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Maximal marginal relevance λ: 1 = by rank only, lower = prefer sentences unlike "
+        "those already chosen; unset = off (the redundancy threshold still applies).",
+    )
+    dangling_penalty: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="How far down to move sentences that lean on the one before ('He said…', "
+        "'This…'): 0 = not at all, 1 = after every sentence that stands alone.",
+    )
 
     @field_validator("algorithm")
     @classmethod
     def _known_algorithm(cls, value: str) -> str:
         return _choice(value, algorithm_names())
 
+    @model_validator(mode="after")
+    def _one_length(self) -> SummaryConfig:
+        given = [k for k in ("sentences", "words", "ratio") if k in self.model_fields_set]
+        if len(given) > 1:
+            raise _invalid("exclusive", f"give only one of sentences, words, ratio (got {', '.join(given)})")
+        return self
+
 
 class OutputConfig(_Section):
     dir: str = Field(default="out", description="Where dated briefing folders are written.")
-    formats: tuple[Literal["md", "html", "json"], ...] = Field(
+    formats: tuple[Literal["md", "html", "json", "txt"], ...] = Field(
         default=("md", "html", "json"), min_length=1, description="Files written per briefing."
+    )
+
+
+# ---- e-mail delivery (`briefing run`, `briefing send`) --------------------------------------
+
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _no_line_breaks(value: str, what: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise _invalid("header", f"{what} contains a line break (CR/LF); a header must be one line")
+    return value
+
+
+def parse_address(value: str) -> Address:
+    """One e-mail address ('Name <user@example.org>' or 'user@example.org'), strictly checked."""
+    _no_line_breaks(value, f"address {value!r}")
+    header = policy.default.header_factory("To", value)
+    addresses: tuple[Address, ...] = tuple(getattr(header, "addresses", ()))
+    problem = ""
+    if header.defects or len(addresses) != 1:
+        problem = "is not one valid e-mail address"
+    elif not addresses[0].username or not addresses[0].domain:
+        problem = "needs both a user and a domain, like desk@example.org"
+    elif not addresses[0].addr_spec.isascii():
+        problem = "has non-ASCII characters in the address itself (only the display name may)"
+    if problem:
+        raise _invalid("address", f"{value!r} {problem}")
+    address: Address = addresses[0]
+    return address
+
+
+def _normal_address(value: str) -> str:
+    return str(parse_address(value))
+
+
+EmailAddress = Annotated[str, AfterValidator(_normal_address)]
+
+
+class SmtpConfig(_Section):
+    """How to reach the mail server; certificate checks are on unless turned off here."""
+
+    host: str = Field(default="localhost", min_length=1, description="SMTP server name or address.")
+    port: int | None = Field(
+        default=None, ge=1, le=65535, description="Default: 587 for starttls, 465 for ssl, 25 for none."
+    )
+    security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls",
+        description="starttls: upgrade a plain connection (never falls back); ssl: implicit TLS; "
+        "none: no encryption (only sensible for a local relay).",
+    )
+    tls_verify: bool = Field(
+        default=True, description="Check the server's certificate and name; turn off only for a test server."
+    )
+    ca_file: str | None = Field(
+        default=None, description="PEM file of extra CA certificates to trust (a private CA)."
+    )
+    username: str | None = Field(default=None, min_length=1, description="Log in only when set.")
+    password_env: str | None = Field(
+        default=None,
+        description="Name of the environment variable holding the password (never the password itself).",
+    )
+    timeout: float = Field(default=30, gt=0, le=600, description="Seconds to wait to connect or for a reply.")
+    retries: int = Field(
+        default=3, ge=0, le=10, description="Extra attempts after a temporary (4xx or connection) failure."
+    )
+    retry_delay: float = Field(
+        default=10, ge=0, le=300, description="Seconds before the first retry; doubles each time (max 300)."
+    )
+
+    @field_validator("host", "username")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else _no_line_breaks(value, repr(value))
+
+    @field_validator("password_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise _invalid(
+                "env_name",
+                f"{value!r} is not an environment variable name; put the password in the "
+                "environment and its name (like BRIEFING_SMTP_PASSWORD) here",
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _credentials(self) -> SmtpConfig:
+        if self.username and not self.password_env:
+            raise _invalid("credentials", "username is set but password_env is not; name the variable")
+        if self.password_env and not self.username:
+            raise _invalid("credentials", "password_env is set but username is not; set both or neither")
+        if self.username and self.security == "none" and self.host not in _LOOPBACK_HOSTS:
+            raise _invalid(
+                "credentials",
+                "security: none would send the password in clear text; use starttls or ssl",
+            )
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"starttls": 587, "ssl": 465, "none": 25}[self.security]
+
+
+class EmailConfig(_Section):
+    """Mail the briefing (text + HTML) once per day; see `briefing run`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    sender: EmailAddress = Field(
+        alias="from", description="From address, e.g. 'Daily Briefing <b@example.org>'."
+    )
+    to: tuple[EmailAddress, ...] = Field(default=(), description="Recipients shown in To.")
+    cc: tuple[EmailAddress, ...] = Field(default=(), description="Recipients shown in Cc.")
+    bcc: tuple[EmailAddress, ...] = Field(default=(), description="Recipients not shown in the message.")
+    reply_to: EmailAddress | None = Field(default=None, description="Optional Reply-To address.")
+    subject: str = Field(
+        default="{{ title }} — {{ date }}",
+        min_length=1,
+        description="Jinja2 template; variables: title, date (YYYY-MM-DD), date_long.",
+    )
+    smtp: SmtpConfig = SmtpConfig()
+    state: str | None = Field(
+        default=None,
+        description="JSON file recording what was sent (default: state.json in output.dir).",
+    )
+    ping_url: str | None = Field(
+        default=None,
+        description="Optional health-check URL: fetched after a successful send, "
+        "with /fail appended after a failure; its own failure never fails the run.",
+    )
+
+    @field_validator("subject")
+    @classmethod
+    def _subject_template(cls, value: str) -> str:
+        _no_line_breaks(value, "the subject")
+        try:
+            render_subject(value, title="Title", day=date(2000, 1, 1))
+        except TemplateError as error:
+            raise _invalid("template", f"{value!r} is not a valid subject template: {error}") from None
+        return value
+
+    @field_validator("ping_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^\s]+$", value):
+            raise _invalid("url", f"{value!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _has_recipients(self) -> EmailConfig:
+        if not (self.to or self.cc or self.bcc):
+            raise _invalid("recipients", "no recipients: list at least one address in to, cc or bcc")
+        return self
+
+    def recipients(self) -> tuple[str, ...]:
+        """Envelope recipients (To, Cc and Bcc), each once, in order."""
+        everyone = (parse_address(a).addr_spec for a in (*self.to, *self.cc, *self.bcc))
+        return tuple(dict.fromkeys(everyone))
+
+
+def render_subject(template: str, *, title: str, day: date) -> str:
+    """The subject line: the `email.subject` template with title, date and date_long."""
+    env = Environment(undefined=StrictUndefined, autoescape=False)
+    return env.from_string(template).render(
+        title=title, date=day.isoformat(), date_long=f"{day:%A} {day.day} {day:%B %Y}"
     )
 
 
@@ -134,17 +460,26 @@ class Config(_Section):
         description="Language of the articles: sentence splitter, stemmer and stop words.",
     )
     timezone: str = Field(default="UTC", description="IANA zone that decides what 'today' is.")
-    sources: tuple[FileSource, ...] = Field(min_length=1, description="Where articles come from.")
+    sources: tuple[Source, ...] = Field(min_length=1, description="Where articles come from.")
     topics: tuple[TopicConfig, ...] = Field(default=(), description="Configured topics, in order.")
+    discover: bool = Field(
+        default=False,
+        description="Also find topics among the paragraphs that fit no configured topic "
+        "(always on when no topics are configured).",
+    )
+    discovery: DiscoveryConfig = DiscoveryConfig()
     other_title: str = Field(
         default="Other news", description="Heading for paragraphs that fit no configured topic."
     )
     summary: SummaryConfig = SummaryConfig()
     output: OutputConfig = OutputConfig()
+    window: WindowConfig = WindowConfig()
+    fetch: FetchConfig = FetchConfig()
     templates: str | None = Field(
         default=None,
         description="Folder with your own templates; any template missing there comes from the bundled set.",
     )
+    email: EmailConfig | None = Field(default=None, description="Mail delivery for `briefing run`.")
     # Where the file was read from; relative paths in it are resolved against this.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
@@ -230,11 +565,23 @@ def _describe(error: ValidationError) -> list[str]:
         parts = [str(p) for p in loc if not ((isinstance(p, str) and p[:1].isupper()) or p == "str")]
         key = ".".join(f"[{p}]" if p.isdigit() else p for p in parts).replace(".[", "[")
         kind, message = item["type"], item["msg"]
+        if kind == "too_short" and item["input"]:
+            continue  # its items failed and have their own lines; "0 items after validation" only confuses
         if kind == "extra_forbidden":
             message = f"unknown key; valid keys here: {', '.join(_keys_at(loc[:-1]))}"
         elif kind == "missing":
             message = "required key is missing"
-        elif kind in {"choice", "timezone", "slug", "duplicate", "no_evidence"}:
+        elif kind in {
+            "choice",
+            "timezone",
+            "slug",
+            "duplicate",
+            "no_evidence",
+            "exclusive",
+            *_EMAIL_ERROR_KINDS,
+            "source",
+            "since",
+        }:
             pass
         elif kind == "literal_error":
             message = f"{item['input']!r} is not one of {_literal_choices(item)}"
@@ -243,6 +590,9 @@ def _describe(error: ValidationError) -> list[str]:
         lines.append(f"{key or '(top level)'}: {message}")
     # A union (str | Keyword) reports each member's complaint; keep each line once.
     return list(dict.fromkeys(lines))
+
+
+_EMAIL_ERROR_KINDS = {"header", "address", "env_name", "credentials", "template", "url", "recipients"}
 
 
 def _literal_choices(item: Any) -> str:
@@ -255,11 +605,17 @@ def _keys_at(loc: tuple[Any, ...]) -> list[str]:
     for part in loc:
         if isinstance(part, int) or part in {"str", "Keyword"}:
             continue
+        if part in _SOURCE_MODELS:  # the kind of source chosen by its key (path, feed, url)
+            model = _SOURCE_MODELS[part]
+            continue
         field = model.model_fields.get(part)
         if field is None:
             break
         model = _model_of(field.annotation)
-    return sorted(k for k in model.model_fields if k != "base_dir")
+    return sorted(f.alias or k for k, f in model.model_fields.items() if k != "base_dir")
+
+
+_SOURCE_MODELS = {model.__name__: model for model in SOURCE_KINDS.values()}
 
 
 def _model_of(annotation: Any) -> Any:

@@ -23,6 +23,7 @@ class Article:
     url: str | None = None  # feeds and pages
     published: datetime | None = None
     headline_paragraphs: frozenset[int] = frozenset()  # indices known to be headlines
+    also_in: tuple[str, ...] = ()  # other sources that carried the same story
 
 
 class PassageKind(StrEnum):

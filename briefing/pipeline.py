@@ -3,52 +3,78 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from briefing.config import OTHER_TOPIC_ID, Config
+from briefing.errors import SourceError
 from briefing.ingest import ingest
-from briefing.models import Article, AssignedPassage, Briefing, Passage, Topic, TopicSummary
+from briefing.models import Article, Briefing, Passage, Topic, TopicSummary
 from briefing.segment import segment
 from briefing.summarise import SummaryOptions, summarise_topic
-from briefing.topics import assign_topics, build_profile
+from briefing.topics import Assignment, DiscoveryOptions, TopicSpec, assign_topics
 
 
-def configured_topics(config: Config) -> tuple[Topic, ...]:
+def topic_specs(config: Config) -> tuple[TopicSpec, ...]:
     return tuple(
-        Topic(
-            id=t.id,
-            title=t.title,
-            keywords=tuple(k.term for k in t.weighted_keywords()),
-            description=t.description,
+        TopicSpec(
+            topic=Topic(
+                id=t.id,
+                title=t.title,
+                keywords=tuple(k.term for k in t.weighted_keywords()),
+                description=t.description,
+            ),
+            weights=tuple(k.weight for k in t.weighted_keywords()),
+            examples=t.examples,
         )
         for t in config.topics
     )
 
 
 def assign(
-    config: Config, articles: Sequence[Article], passages: tuple[tuple[Passage, ...], ...]
-) -> tuple[AssignedPassage, ...]:
-    profiles = [
-        build_profile(topic, [k.weight for k in spec.weighted_keywords()], config.language)
-        for topic, spec in zip(configured_topics(config), config.topics, strict=True)
-    ]
-    return assign_topics(passages, profiles, config.language, titles=[a.title for a in articles])
-
-
-def build_briefing(config: Config, day: date) -> Briefing:
-    ingested = ingest(config)
-    passages = tuple(segment(article, config.language) for article in ingested.articles)
-    assignments = assign(config, ingested.articles, passages)
-
-    topics = (*configured_topics(config), Topic(id=OTHER_TOPIC_ID, title=config.other_title))
-    options = SummaryOptions(
-        algorithm=config.summary.algorithm,
-        sentences=config.summary.sentences,
-        redundancy=config.summary.redundancy,
-        order=config.summary.order,
-        min_words=config.summary.min_words,
-        language=config.language,
+    config: Config,
+    articles: Sequence[Article],
+    passages: tuple[tuple[Passage, ...], ...],
+    discover: bool | None = None,
+) -> Assignment:
+    """Every passage → a topic; `discover=True` ignores configured topics and finds them all."""
+    specs = () if discover else topic_specs(config)
+    options = DiscoveryOptions(
+        enabled=config.discover or bool(discover),
+        max_topics=config.discovery.max_topics,
+        min_passages=config.discovery.min_passages,
     )
+    return assign_topics(passages, specs, config.language, [a.title for a in articles], options)
+
+
+def summary_options(config: Config) -> SummaryOptions:
+    summary = config.summary
+    return SummaryOptions(
+        algorithm=summary.algorithm,
+        sentences=summary.sentences,
+        words=summary.words,
+        ratio=summary.ratio,
+        redundancy=summary.redundancy,
+        mmr=summary.mmr,
+        order=summary.order,
+        min_words=summary.min_words,
+        language=config.language,
+        dangling_penalty=summary.dangling_penalty,
+    )
+
+
+def build_briefing(config: Config, day: date, now: datetime | None = None) -> Briefing:
+    ingested = ingest(config, now=now, day=day)
+    if ingested.every_source_failed and config.fetch.fail_if_all_fail:
+        raise SourceError(
+            f"every source failed ({len(ingested.skipped)} problems above); no briefing built "
+            "(set fetch.fail_if_all_fail: false to build an empty one)"
+        )
+    passages = tuple(segment(article, config.language) for article in ingested.articles)
+    assignment = assign(config, ingested.articles, passages)
+    assignments = assignment.passages
+
+    topics = (*assignment.topics, Topic(id=OTHER_TOPIC_ID, title=config.other_title))
+    options = summary_options(config)
     article_order = [a.id for a in ingested.articles]
     summaries: list[TopicSummary] = []
     for topic in topics:

@@ -27,9 +27,9 @@ from jinja2 import (
 from markupsafe import Markup
 
 from briefing.errors import ConfigError
-from briefing.models import Article, Briefing, Sentence
+from briefing.models import Article, Briefing, Evidence, Passage, Sentence
 
-FORMATS: dict[str, str] = {"md": "briefing.md.j2", "html": "briefing.html.j2"}
+FORMATS: dict[str, str] = {"md": "briefing.md.j2", "html": "briefing.html.j2", "txt": "briefing.txt.j2"}
 JSON_FORMAT = "json"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
 _LANG_CODES = {
@@ -113,6 +113,10 @@ def template_context(briefing: Briefing, language: str = "english") -> dict[str,
             "source": article.source,
             "url": article.url or "",
             "number": numbers[article.id],
+            # where in the article: for footnotes or links to the paragraph
+            "paragraph": s.paragraph,
+            "start": s.start,
+            "end": s.end,
         }
 
     def article_view(a: Article) -> dict[str, Any]:
@@ -123,6 +127,8 @@ def template_context(briefing: Briefing, language: str = "english") -> dict[str,
             "source": a.source,
             "url": a.url or "",
             "path": a.path or "",
+            "also_in": list(a.also_in),  # other sources that carried the same story
+            "undated": bool(a.url) and a.published is None,  # a web item the window could not place
         }
 
     topics = [
@@ -189,6 +195,7 @@ def to_json(briefing: Briefing) -> str:
                 "source": a.source,
                 **link(a),
                 "published": a.published.isoformat() if a.published else None,
+                **({"also_in": list(a.also_in)} if a.also_in else {}),
             }
             for a in briefing.articles
         ],
@@ -197,19 +204,18 @@ def to_json(briefing: Briefing) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def passage_records(passages: Sequence[Any], briefing: Briefing) -> list[dict[str, Any]]:
+def passage_records(passages: Sequence[Passage], briefing: Briefing) -> list[dict[str, Any]]:
     evidence = {(a.passage.article_id, a.passage.index): a.evidence for a in briefing.assignments}
-    records = []
-    for p in passages:
-        found = evidence.get((p.article_id, p.index))
-        records.append(
-            {
-                "article": p.article_id,
-                "paragraph": p.index,
-                "kind": p.kind.value,
-                "text": p.text,
-                "score": found.score if found else 0.0,
-                "terms": list(found.terms) if found else [],
-            }
-        )
-    return records
+    return [passage_record(p, evidence.get((p.article_id, p.index), Evidence(0.0, ()))) for p in passages]
+
+
+def passage_record(passage: Passage, evidence: Evidence) -> dict[str, Any]:
+    """One paragraph of a topic, with why it is there: the `passages` items of briefing.json."""
+    return {
+        "article": passage.article_id,
+        "paragraph": passage.index,
+        "kind": passage.kind.value,
+        "text": passage.text,
+        "score": evidence.score,
+        "terms": list(evidence.terms),
+    }

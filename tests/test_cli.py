@@ -86,7 +86,8 @@ def test_check_accepts_the_example_and_rejects_a_bad_algorithm(
     err = capsys.readouterr().err
     assert err == (
         f"briefing: {project / 'config.yaml'}: summary.algorithm: 'lexrnk' is not one of "
-        "lexrank, textrank, lsa, luhn, kl, sumbasic, edmundson\n"
+        "lexrank, textrank, lsa, luhn, kl, sumbasic, edmundson, reduction, lead, random, "
+        "lexrank-sumy, textrank-sumy\n"
     )
 
 
@@ -127,5 +128,17 @@ def test_topics_lists_every_paragraph_with_its_topic(
 def test_topics_json_for_given_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seed = project / "examples" / "articles" / "002_da18b38522dca5f0.txt"
     assert main(["topics", "--json", "--config", str(project / "config.yaml"), str(seed)]) == 0
-    passages = json.loads(capsys.readouterr().out)["passages"]
-    assert [p["topic"] for p in passages] == ["kosovo"] * 9 + ["nato-summit"] * 5
+    topics = json.loads(capsys.readouterr().out)["topics"]
+    assert [(t["id"], [p["paragraph"] for p in t["passages"]]) for t in topics] == [
+        ("kosovo", list(range(9))),
+        ("nato-summit", list(range(9, 14))),
+    ]
+    # the same records as the passages of briefing.json
+    assert set(topics[0]["passages"][0]) == {"article", "paragraph", "kind", "text", "score", "terms"}
+
+
+def test_topics_discover_ignores_configured_topics(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["topics", "--discover", "--config", str(project / "config.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "Kosovo–Serbia border tensions" not in out
+    assert "Jens Stoltenberg says NATO is facing its biggest strategic crisis in decades" in out

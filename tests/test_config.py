@@ -28,7 +28,8 @@ def test_unknown_algorithm_lists_the_valid_names(tmp_path: Path) -> None:
     path = write_config(tmp_path, summary={"algorithm": "lexrnk"})
     assert problems(path) == [
         f"{path}: summary.algorithm: 'lexrnk' is not one of "
-        "lexrank, textrank, lsa, luhn, kl, sumbasic, edmundson"
+        "lexrank, textrank, lsa, luhn, kl, sumbasic, edmundson, reduction, lead, random, "
+        "lexrank-sumy, textrank-sumy"
     ]
 
 
@@ -39,7 +40,7 @@ def test_unknown_keys_are_errors_that_list_the_valid_keys(tmp_path: Path) -> Non
     assert "title" in found[1] and "summary" in found[1]
     assert found[0] == (
         f"{path}: summary.sentence: unknown key; valid keys here: "
-        "algorithm, min_words, order, redundancy, sentences"
+        "algorithm, dangling_penalty, min_words, mmr, order, ratio, redundancy, sentences, words"
     )
 
 
@@ -57,7 +58,7 @@ def test_all_problems_are_reported_at_once_with_their_key_paths(tmp_path: Path) 
     assert "language: 'klingon' is not one of czech, english" in found
     assert "summary.sentences: 0: input should be greater than or equal to 1" in found
     assert "summary.order: 'random' is not one of source, score" in found
-    assert "topics[0]: topic 'x' needs keywords or a description" in found
+    assert "topics[0]: topic 'x' needs keywords, a description or examples" in found
     assert "topics[1].id: 'bad id!' is not a valid id" in found
     assert "output.formats[0]: 'pdf' is not one of md, html, json" in found
 

@@ -105,6 +105,13 @@ def test_windows_1252_is_decoded_with_a_warning(tmp_path: Path, caplog: pytest.L
     assert "cp.txt: not UTF-8; decoded as" in caplog.text
 
 
+def test_a_single_legacy_byte_is_read_in_the_languages_usual_encoding(tmp_path: Path) -> None:
+    # One 0xA3 in otherwise plain ASCII: "£" in Windows-1252, not a Japanese half-width bracket.
+    write_article(tmp_path, "transfer.txt", b"Chelsea paid a transfer fee of \xa315.8m for the striker.")
+    [article] = ingest_folder(tmp_path).articles
+    assert article.paragraphs == ("Chelsea paid a transfer fee of £15.8m for the striker.",)
+
+
 def test_bad_files_are_skipped_and_named_while_the_rest_is_read(tmp_path: Path) -> None:
     write_article(tmp_path, "good.txt", "The council approved the new budget on Monday evening.")
     write_article(tmp_path, "empty.txt", "  \n\n ")

@@ -38,7 +38,7 @@ def test_the_two_story_article_is_split_at_the_summit_headline(briefing: Briefin
 
 def test_a_paragraph_with_no_topic_words_stays_with_the_summit(briefing: Briefing) -> None:
     mauritania = next(a for a in briefing.assignments if "Mauritania" in a.passage.text)
-    assert mauritania.evidence.score == 0
+    assert mauritania.evidence.terms == ()  # no keyword of its own: its neighbours decide
     assert mauritania.topic_id == "nato-summit"
 
 
@@ -82,7 +82,6 @@ def test_summary_is_in_reading_order(briefing: Briefing) -> None:
         assert keys == sorted(keys)
 
 
-@pytest.mark.xfail(strict=True, reason="redundancy measure misses paraphrased repeats; being reworked")
 def test_a_quote_repeated_across_articles_appears_once() -> None:
     config = load_config(REPO / "config.yaml")
     briefing = build_briefing(

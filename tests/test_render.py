@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,8 +28,9 @@ def build(project: Path, *extra: str) -> Path:
     return project / "out" / DAY
 
 
-@pytest.mark.parametrize("name", ["briefing.md", "briefing.html", "briefing.json"])
+@pytest.mark.parametrize("name", ["briefing.md", "briefing.html", "briefing.json", "briefing.txt"])
 def test_seed_briefing_matches_the_golden_file(project: Path, name: str) -> None:
+    write_config(project, output={"formats": ["md", "html", "json", "txt"]})
     produced = (build(project) / name).read_text(encoding="utf-8")
     golden = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN") == "1":
@@ -156,3 +159,49 @@ def test_render_rejects_missing_template_folder() -> None:
 
         check_templates(REPO / "no-such-folder", ["md"])
     assert set(render(briefing, ["md", "json"], None)) == {"briefing.md", "briefing.json"}
+
+
+def _png_pixels(data: bytes) -> bytes:
+    """The decompressed scanlines of a PNG (enough to tell a blank page from a rendered one)."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, idat = 8, b""
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        if kind == b"IDAT":
+            idat += data[position + 8 : position + 8 + length]
+        position += 12 + length
+    return zlib.decompress(idat)
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="headless Chromium is not installed")
+def test_html_renders_in_headless_chromium(project: Path, tmp_path: Path) -> None:
+    page = build(project) / "briefing.html"
+    shot = tmp_path / "briefing.png"
+    result = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=900,1400",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    pixels = _png_pixels(shot.read_bytes())
+    # A rendered page has text: many distinct byte values, not one background colour.
+    assert len(set(pixels)) > 64

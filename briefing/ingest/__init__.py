@@ -1,20 +1,29 @@
 """Ingest: every configured source → Articles, plus the sources that were skipped.
 
-One bad source or file never stops the others: it is logged, recorded as
-`Skipped`, and the briefing is built from the rest.
+Files are read in order; feeds and pages are fetched concurrently (ingest.web)
+and kept to the run's time window (ingest.window); the same story from several
+sources is kept once with every source credited (ingest.dedupe). One bad
+source or file never stops the others: it is logged, recorded as `Skipped`,
+and the briefing is built from the rest.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from briefing.config import Config
+from briefing.config import Config, FileSource
 from briefing.errors import SourceError
 from briefing.ingest import files
+from briefing.ingest.dedupe import deduplicate
+from briefing.ingest.http import HttpCache, HttpClient
 from briefing.ingest.text import ParsedText, clip_title
+from briefing.ingest.web import SourceResult, WebSource, read_web_sources
+from briefing.ingest.window import cache_dir, window_for
 from briefing.language import split_sentences
 from briefing.models import Article, Skipped
 
@@ -25,36 +34,95 @@ log = logging.getLogger("briefing")
 class Ingested:
     articles: tuple[Article, ...]
     skipped: tuple[Skipped, ...]
+    sources: int = 0  # sources configured
+    failed_sources: int = 0  # sources of which not one item could be read
+
+    @property
+    def every_source_failed(self) -> bool:
+        return self.sources > 0 and self.failed_sources == self.sources
 
 
-def ingest(config: Config) -> Ingested:
-    articles: list[Article] = []
+def ingest(
+    config: Config,
+    *,
+    now: datetime | None = None,
+    day: date | None = None,
+    client: HttpClient | None = None,
+    progress: bool | None = None,
+) -> Ingested:
+    """Every source's articles (feeds and pages: those of the window ending at `now`/`day`)."""
+    candidates: list[Article] = []
     skipped: list[Skipped] = []
-    seen: dict[str, str] = {}  # text fingerprint → id of the article kept
+    failed = 0
 
     def skip(source: str, reason: str) -> None:
         log.warning("%s", reason)
         skipped.append(Skipped(source=source, reason=reason))
 
+    web = [s for s in config.sources if not isinstance(s, FileSource)]
+    fetched = iter(_read_web(config, web, now, day, client, progress) if web else [])
     for source in config.sources:
+        if not isinstance(source, FileSource):
+            result = next(fetched)
+            candidates.extend(result.articles)
+            skipped.extend(result.skipped)
+            failed += result.failed
+            continue
         found = list(files.iter_files(source.path, config.base_dir))
         if not found:
             skip(source.path, f"{source.path}: matched no files; check sources[].path in the config")
+            failed += 1
             continue
+        read = 0
         for path, shown in found:
             try:
-                parsed = files.read_file(path, shown)
+                parsed = files.read_file(path, shown, config.language)
             except SourceError as error:
                 skip(shown, str(error))
                 continue
-            fingerprint = _fingerprint(parsed)
-            if fingerprint in seen:
-                skip(shown, f"{shown}: same text as article {seen[fingerprint]}; kept once")
-                continue
-            article_id = f"a{len(articles) + 1}"
-            seen[fingerprint] = article_id
-            articles.append(_article(article_id, parsed, shown, source.name, config.language))
-    return Ingested(tuple(articles), tuple(skipped))
+            read += 1
+            candidates.append(_article("", parsed, shown, source.name, config.language))
+        failed += read == 0
+        log.info("%s: %d of %d files read", source.path, read, len(found))
+    articles, duplicates = deduplicate(candidates)
+    for duplicate in duplicates:
+        item = duplicate.candidate
+        if item.path:  # a file: listed under skipped, as it always was
+            skip(item.path, f"{item.path}: {duplicate.why} as article {duplicate.kept_id}; kept once")
+        else:
+            log.info(
+                "%s (%s): %s as article %s; kept once, both sources credited",
+                item.url,
+                item.source,
+                duplicate.why,
+                duplicate.kept_id,
+            )
+    return Ingested(articles, tuple(skipped), sources=len(config.sources), failed_sources=failed)
+
+
+def _read_web(
+    config: Config,
+    sources: Sequence[WebSource],
+    now: datetime | None,
+    day: date | None,
+    client: HttpClient | None,
+    progress: bool | None,
+) -> list[SourceResult]:
+    now = now or datetime.now(UTC)
+    window = window_for(config, now, day)
+    log.info("window: %s", window.describe())
+    if progress is None:
+        # A bar only for a person at a terminal: never under cron, never with -q.
+        progress = sys.stderr.isatty() and log.getEffectiveLevel() <= logging.WARNING
+    own = client is None
+    if client is None:
+        client = HttpClient(config.fetch, HttpCache(cache_dir(config) / "http.json", now))
+    try:
+        return read_web_sources(sources, config, window, client, progress)
+    finally:
+        client.cache.save()
+        if own:
+            client.close()
 
 
 def _article(article_id: str, parsed: ParsedText, shown: str, name: str | None, language: str) -> Article:
@@ -75,8 +143,3 @@ def _article(article_id: str, parsed: ParsedText, shown: str, name: str | None, 
 def _source_from_path(shown: str) -> str:
     # No outlet named anywhere: the file itself is the most honest source we can show.
     return re.split(r"[\\/]", shown)[-1]
-
-
-def _fingerprint(parsed: ParsedText) -> str:
-    text = re.sub(r"\W+", " ", " ".join(parsed.paragraphs)).lower().strip()
-    return hashlib.sha256(text.encode()).hexdigest()

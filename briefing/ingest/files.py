@@ -11,6 +11,7 @@ import markdown
 
 from briefing.errors import SourceError
 from briefing.ingest.html import parse_html
+from briefing.ingest.pages import parse_saved_page
 from briefing.ingest.text import ParsedText, decode, parse_plain_text
 
 log = logging.getLogger("briefing")
@@ -39,7 +40,7 @@ def display_path(path: Path, base_dir: Path) -> str:
         return str(path)
 
 
-def read_file(path: Path, shown: str) -> ParsedText:
+def read_file(path: Path, shown: str, language: str = "english") -> ParsedText:
     """Parse one file; SourceError (with the file named) if it cannot be used."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -51,11 +52,11 @@ def read_file(path: Path, shown: str) -> ParsedText:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(f"{shown}: cannot read file ({error.strerror or error}); skipped") from None
-    decoded = decode(data, shown)
+    decoded = decode(data, shown, language)
     if decoded.guessed:
         log.warning("%s: not UTF-8; decoded as %s", shown, decoded.encoding)
     if suffix in (".html", ".htm"):
-        parsed = parse_html(decoded.text)
+        parsed = parse_saved_page(decoded.text, shown)  # the extractor used for web pages
     elif suffix in (".md", ".markdown"):
         parsed = parse_html(markdown.markdown(decoded.text))
     else:

@@ -31,8 +31,22 @@ class Decoded:
     guessed: bool  # True when the bytes were not UTF-8 and the encoding was detected
 
 
-def decode(data: bytes, name: str) -> Decoded:
-    """UTF-8 if it is; otherwise the detected encoding; refuses binary data."""
+# Legacy single-byte encodings that texts in each language were written in. Detection
+# is limited to these, or a lone "£" (0xA3) in English text reads as Japanese.
+_WESTERN = ("cp1252", "latin_1", "iso8859_15", "mac_roman")
+LEGACY_ENCODINGS: dict[str, tuple[str, ...]] = {
+    **{
+        language: _WESTERN
+        for language in ("english", "french", "german", "italian", "spanish", "portuguese", "swedish")
+    },
+    "czech": ("cp1250", "iso8859_2", "mac_latin2"),
+    "polish": ("cp1250", "iso8859_2", "mac_latin2"),
+    "greek": ("cp1253", "iso8859_7"),
+}
+
+
+def decode(data: bytes, name: str, language: str = "english") -> Decoded:
+    """UTF-8 if it is; else the encoding detected among the language's usual ones; never binary data."""
     if not data.strip():
         raise SourceError(f"{name}: file is empty; skipped")
     sample = data[:8192]
@@ -42,7 +56,8 @@ def decode(data: bytes, name: str) -> Decoded:
         return Decoded(data.decode("utf-8-sig"), "utf-8", guessed=False)
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    candidates = LEGACY_ENCODINGS.get(language)
+    best = from_bytes(data, cp_isolation=list(candidates) if candidates else None).best()
     if best is None:
         raise SourceError(f"{name}: cannot detect the text encoding; save it as UTF-8")
     text = str(best)
