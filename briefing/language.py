@@ -50,21 +50,31 @@ def words(text: str) -> list[str]:
 
 @cache
 def stop_words(language: str) -> frozenset[str]:
-    from sumy.utils import get_stop_words
-
-    return frozenset(get_stop_words(language))
+    """sumy's stop-word list for the language, read from its package data."""
+    data = (resources.files("sumy") / "data" / "stopwords" / f"{language}.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in data.splitlines() if line.strip())
 
 
 @cache
 def stemmer(language: str) -> Callable[[str], str]:
-    """A memoised stemmer: lower-cases, then stems (Snowball, or sumy's own for some languages)."""
-    from sumy.nlp.stemmers import Stemmer
+    """A memoised stemmer that lower-cases, then stems.
 
-    stem = Stemmer(language)
+    Snowball (the `snowballstemmer` package, which imports in milliseconds, where
+    nltk's copy of the same algorithms costs a second of start-up); sumy's own
+    stemmers for the languages Snowball lacks (Czech, Polish, Greek).
+    """
+    import snowballstemmer
+
+    if language in snowballstemmer.algorithms():
+        stem_word = snowballstemmer.stemmer(language).stemWord
+    else:
+        from sumy.nlp.stemmers import Stemmer
+
+        stem_word = Stemmer(language)
 
     @lru_cache(maxsize=200_000)
     def cached(word: str) -> str:
-        return str(stem(word.lower()))
+        return str(stem_word(word.lower()))
 
     return cached
 
