@@ -60,8 +60,8 @@ def stemmer(language: str) -> Callable[[str], str]:
     """A memoised stemmer that lower-cases, then stems.
 
     Snowball (the `snowballstemmer` package, which imports in milliseconds, where
-    nltk's copy of the same algorithms costs a second of start-up); sumy's own
-    stemmers for the languages Snowball lacks (Czech, Polish, Greek).
+    nltk's copy of the same algorithms costs a second of start-up, and runs them
+    in C through PyStemmer); sumy's own stemmers for any language Snowball lacks.
     """
     import snowballstemmer
 
