@@ -527,7 +527,9 @@ def test_two_concurrent_runs_send_exactly_one_message(project: Path, serve: Any)
     assert sorted(code for code, _ in results) in ([0, 75], [0, 0])
     for code, err in results:
         assert err == ("" if code == 0 else err.splitlines()[0] + "\n")
-        assert code == 0 or err.startswith("briefing: already running (process ")
+        # The holder's PID is named once it has written it; in the instant before, it is not.
+        assert code == 0 or err.startswith("briefing: already running")
+        assert code == 0 or "this run did nothing" in err
 
 
 def test_wait_waits_for_the_lock_instead_of_exiting_75(project: Path, serve: Any) -> None:
