@@ -213,25 +213,12 @@ def load_specs(path: Path) -> tuple[Any, ...]:
     import yaml
 
     from briefing.config import TopicConfig
-    from briefing.models import Topic
-    from briefing.topics import TopicSpec
+    from briefing.pipeline import topic_spec
 
     topics = [TopicConfig.model_validate(t) for t in yaml.safe_load(path.read_text("utf-8"))["topics"]]
     for topic in topics:
         assert len(topic.keywords) <= 10, f"{path}: topic {topic.id!r} has more than ten keywords"
-    return tuple(
-        TopicSpec(
-            topic=Topic(
-                id=t.id,
-                title=t.title,
-                keywords=tuple(k.term for k in t.weighted_keywords()),
-                description=t.description,
-            ),
-            weights=tuple(k.weight for k in t.weighted_keywords()),
-            examples=t.examples,
-        )
-        for t in topics
-    )
+    return tuple(topic_spec(t) for t in topics)
 
 
 # --- scoring -----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from briefing.config import OTHER_TOPIC_ID, Config
+from briefing.config import OTHER_TOPIC_ID, Config, TopicConfig
 from briefing.errors import SourceError
 from briefing.ingest import ingest
 from briefing.models import Article, Briefing, Passage, Topic, TopicSummary
@@ -14,20 +14,23 @@ from briefing.summarise import SummaryOptions, summarise_topic
 from briefing.topics import Assignment, DiscoveryOptions, TopicSpec, assign_topics
 
 
-def topic_specs(config: Config) -> tuple[TopicSpec, ...]:
-    return tuple(
-        TopicSpec(
-            topic=Topic(
-                id=t.id,
-                title=t.title,
-                keywords=tuple(k.term for k in t.weighted_keywords()),
-                description=t.description,
-            ),
-            weights=tuple(k.weight for k in t.weighted_keywords()),
-            examples=t.examples,
-        )
-        for t in config.topics
+def topic_spec(topic: TopicConfig) -> TopicSpec:
+    """A configured topic as the assigner takes it."""
+    keywords = topic.weighted_keywords()
+    return TopicSpec(
+        topic=Topic(
+            id=topic.id,
+            title=topic.title,
+            keywords=tuple(k.term for k in keywords),
+            description=topic.description,
+        ),
+        weights=tuple(k.weight for k in keywords),
+        examples=topic.examples,
     )
+
+
+def topic_specs(config: Config) -> tuple[TopicSpec, ...]:
+    return tuple(topic_spec(t) for t in config.topics)
 
 
 def assign(
