@@ -68,8 +68,9 @@ def summary_options(config: Config) -> SummaryOptions:
 def build_briefing(config: Config, day: date, now: datetime | None = None) -> Briefing:
     ingested = ingest(config, now=now, day=day)
     if ingested.every_source_failed and config.fetch.fail_if_all_fail:
+        warnings = "warnings" if len(ingested.skipped) > 1 else "warning"
         raise SourceError(
-            f"every source failed ({len(ingested.skipped)} problems above); no briefing built "
+            f"every source failed (see the {warnings} above); no briefing built "
             "(set fetch.fail_if_all_fail: false to build an empty one)"
         )
     passages = tuple(segment(article, config.language) for article in ingested.articles)

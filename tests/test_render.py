@@ -205,3 +205,16 @@ def test_html_renders_in_headless_chromium(project: Path, tmp_path: Path) -> Non
     pixels = _png_pixels(shot.read_bytes())
     # A rendered page has text: many distinct byte values, not one background colour.
     assert len(set(pixels)) > 64
+
+
+def test_a_day_with_nothing_quotable_says_so(tmp_path: Path) -> None:
+    write_article(tmp_path / "articles", "short.txt", "Rain at noon.")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        'sources:\n  - path: "articles/*.txt"\noutput: {formats: [md, html, txt]}\n', encoding="utf-8"
+    )
+    assert main(["build", "-q", "--config", str(config), "--date", DAY]) == 0
+    for name in ("briefing.md", "briefing.html", "briefing.txt"):
+        text = (tmp_path / "out" / DAY / name).read_text(encoding="utf-8")
+        assert "Nothing to summarise today" in text, name
+        assert "Rain at noon." in text  # still listed under Sources
