@@ -125,11 +125,14 @@ def run_lock(
     poll: float = 0.2,
 ) -> Iterator[None]:
     """Hold the run lock; `wait` seconds to wait for it (0: fail at once, None: forever)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:
-        raise StateError(f"{path}: cannot open the lock file ({error.strerror or error})") from None
+        raise StateError(
+            f"{path}: cannot create the lock file ({error.strerror or error}); "
+            "make output.dir (or --out) a folder this user can write"
+        ) from None
     try:
         deadline = None if wait is None else time.monotonic() + wait
         while True:

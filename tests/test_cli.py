@@ -142,3 +142,15 @@ def test_topics_discover_ignores_configured_topics(project: Path, capsys: pytest
     out = capsys.readouterr().out
     assert "Kosovo–Serbia border tensions" not in out
     assert "Jens Stoltenberg says NATO is facing its biggest strategic crisis in decades" in out
+
+
+def test_an_unwritable_output_folder_is_one_clear_line(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    code = main(["build", "--config", str(project / "config.yaml"), "--out", str(blocker / "out")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error" not in err
+    assert "make output.dir (or --out) a folder this user can write" in err
