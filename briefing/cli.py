@@ -319,17 +319,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
-    from briefing.ingest import ingest
-    from briefing.pipeline import assign
-    from briefing.segment import segment
+    from briefing.pipeline import topics_of
 
     config = _load(args)
     if args.files:
         sources = tuple(FileSource(path=str(p.resolve())) for p in args.files)
         config = config.model_copy(update={"sources": sources})
-    ingested = ingest(config)
-    passages = tuple(segment(a, config.language) for a in ingested.articles)
-    assignment = assign(config, ingested.articles, passages, discover=args.discover)
+    ingested, assignment = topics_of(config, discover=args.discover)
     assignments = assignment.passages
     titles = {t.id: t.title for t in assignment.topics} | {OTHER_TOPIC_ID: config.other_title}
     if args.json:
@@ -371,11 +367,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from briefing.ingest import ingest
-    from briefing.models import Topic
-    from briefing.pipeline import summary_options
-    from briefing.segment import segment
-    from briefing.summarise import summarise_topic
+    from briefing.pipeline import summary_of
 
     sources = [{"path": str(p.resolve())} for p in args.paths]
     if args.config.exists():
@@ -390,12 +382,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         summary = {k: v for k, v in summary.items() if k not in {"sentences", "words", "ratio"}}
         summary["sentences" if args.sentences else "words"] = args.sentences or args.words
     config = config.model_copy(update={"summary": SummaryConfig.model_validate(summary)})
-    ingested = ingest(config)
-    if not ingested.articles:
-        raise BriefingError(f"{args.paths[0]}: no readable articles to summarise")
-    passages = [p for a in ingested.articles for p in segment(a, config.language)]
-    topic = Topic(id="summary", title=ingested.articles[0].title)
-    result = summarise_topic(topic, passages, summary_options(config), [a.id for a in ingested.articles])
+    ingested, result = summary_of(config)
     if args.format == "text":
         for sentence in result.summary:
             print(sentence.text)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from briefing.config import OTHER_TOPIC_ID, Config, TopicConfig
 from briefing.errors import SourceError
-from briefing.ingest import ingest
+from briefing.ingest import Ingested, ingest
 from briefing.models import Article, Briefing, Passage, Topic, TopicSummary
 from briefing.segment import segment
 from briefing.summarise import SummaryOptions, summarise_topic
@@ -94,3 +94,21 @@ def build_briefing(config: Config, day: date, now: datetime | None = None) -> Br
         intro=config.intro,
         assignments=assignments,
     )
+
+
+def topics_of(config: Config, discover: bool = False) -> tuple[Ingested, Assignment]:
+    """What `briefing topics` shows: the articles read and every passage's topic."""
+    ingested = ingest(config)
+    passages = tuple(segment(article, config.language) for article in ingested.articles)
+    return ingested, assign(config, ingested.articles, passages, discover=discover)
+
+
+def summary_of(config: Config) -> tuple[Ingested, TopicSummary]:
+    """What `briefing summarize` prints: the articles of the sources, summarised as one topic."""
+    ingested = ingest(config)
+    if not ingested.articles:
+        raise SourceError("no readable article to summarise (see the warnings above)")
+    passages = [p for article in ingested.articles for p in segment(article, config.language)]
+    topic = Topic(id="summary", title=ingested.articles[0].title)
+    order = [article.id for article in ingested.articles]
+    return ingested, summarise_topic(topic, passages, summary_options(config), order)
