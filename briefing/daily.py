@@ -111,17 +111,17 @@ def run_daily(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Outcome:
     """Build and mail the briefing for `day` (default: today in the config's zone), once."""
-    email = require_email(config)
-    day = day or config.today(now)
-    password = smtp_password(email.smtp, environ)
-    with run_lock(lock_path(out_dir(config)), wait=wait, sleep=sleep):
-        folder = briefing_dir(out_dir(config), day)
-        earlier = last_sent(state_path(config), day)
-        if earlier is not None and not force:
-            return Outcome(day, folder, "already-sent", record=earlier)
-        written = build_files(config, day, out_dir(config))
-        outcome = _mail(config, email, day, folder, now=now, password=password, dry_run=dry_run, sleep=sleep)
-        return Outcome(day, folder, outcome.status, outcome.record, outcome.outgoing, written)
+    return _once(
+        config,
+        day or config.today(now),
+        build=True,
+        now=now,
+        force=force,
+        dry_run=dry_run,
+        wait=wait,
+        environ=environ,
+        sleep=sleep,
+    )
 
 
 def send_built(
@@ -136,6 +136,32 @@ def send_built(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Outcome:
     """Mail a briefing already built in out/<date>/, without rebuilding it."""
+    return _once(
+        config,
+        day,
+        build=False,
+        now=now,
+        force=force,
+        dry_run=dry_run,
+        wait=wait,
+        environ=environ,
+        sleep=sleep,
+    )
+
+
+def _once(
+    config: Config,
+    day: date,
+    *,
+    build: bool,
+    now: datetime,
+    force: bool,
+    dry_run: bool,
+    wait: float | None,
+    environ: Mapping[str, str],
+    sleep: Callable[[float], None],
+) -> Outcome:
+    """Under the run lock: nothing if `day` was sent (unless forced), else (build and) mail it."""
     email = require_email(config)
     password = smtp_password(email.smtp, environ)
     with run_lock(lock_path(out_dir(config)), wait=wait, sleep=sleep):
@@ -143,7 +169,9 @@ def send_built(
         earlier = last_sent(state_path(config), day)
         if earlier is not None and not force:
             return Outcome(day, folder, "already-sent", record=earlier)
-        return _mail(config, email, day, folder, now=now, password=password, dry_run=dry_run, sleep=sleep)
+        written = build_files(config, day, out_dir(config)) if build else ()
+        outcome = _mail(config, email, day, folder, now=now, password=password, dry_run=dry_run, sleep=sleep)
+        return Outcome(day, folder, outcome.status, outcome.record, outcome.outgoing, written)
 
 
 def _mail(
