@@ -76,43 +76,36 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="count", default=0, help="say more (-vv: debug)")
     common.add_argument("-q", "--quiet", action="count", default=0, help="warnings off; errors only")
     parser.set_defaults(verbose=0, quiet=0)
+    # build, run and send: one briefing date, and the run lock
+    dated = argparse.ArgumentParser(add_help=False, parents=[common])
+    dated.add_argument(
+        "--date", type=_iso_date, help="briefing date, YYYY-MM-DD (default: today in the config's timezone)"
+    )
+    dated.add_argument("--wait", **_WAIT)
+    # run and send: the mail side
+    mailing = argparse.ArgumentParser(add_help=False, parents=[dated])
+    mailing.add_argument("--force", action="store_true", help="send even if this date was already sent")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", parents=[common], help="build today's briefing into out/<date>/")
-    build.add_argument(
-        "--date",
-        type=_iso_date,
-        help="briefing date, YYYY-MM-DD (default: today in the config's timezone)",
-    )
+    build = commands.add_parser("build", parents=[dated], help="build today's briefing into out/<date>/")
     build.add_argument("--out", type=Path, help="output folder (default: output.dir from the config)")
     build.add_argument(
         "--algorithm", choices=algorithm_names(), help="summariser (overrides summary.algorithm)"
     )
-    build.add_argument("--wait", **_WAIT)
     build.set_defaults(func=cmd_build)
 
     run = commands.add_parser(
-        "run", parents=[common], help="build today's briefing and e-mail it, once a day (for cron)"
-    )
-    run.add_argument(
-        "--date", type=_iso_date, help="briefing date, YYYY-MM-DD (default: today in the config's timezone)"
+        "run", parents=[mailing], help="build today's briefing and e-mail it, once a day (for cron)"
     )
     run.add_argument(
         "--dry-run", action="store_true", help="build and compose the message, show it; send nothing"
     )
-    run.add_argument("--force", action="store_true", help="send even if this date was already sent")
-    run.add_argument("--wait", **_WAIT)
     run.set_defaults(func=cmd_run)
 
     send = commands.add_parser(
-        "send", parents=[common], help="e-mail a briefing already built in out/<date>/, without rebuilding"
-    )
-    send.add_argument(
-        "--date", type=_iso_date, help="briefing date, YYYY-MM-DD (default: today in the config's timezone)"
+        "send", parents=[mailing], help="e-mail a briefing already built in out/<date>/, without rebuilding"
     )
     send.add_argument("--dry-run", action="store_true", help="compose the message and show it; send nothing")
-    send.add_argument("--force", action="store_true", help="send even if this date was already sent")
-    send.add_argument("--wait", **_WAIT)
     send.set_defaults(func=cmd_send)
 
     summarize = commands.add_parser(
