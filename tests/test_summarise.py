@@ -7,6 +7,9 @@ BBC articles (skipped when ../shared/eval/bbc is not there).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +22,8 @@ from briefing.errors import ConfigError
 from briefing.ingest import ingest
 from briefing.models import Article, Passage, PassageKind, Sentence, Topic
 from briefing.segment import segment
-from briefing.summarise import SummaryOptions, summarise, summarise_topic
+from briefing.summarise import SummaryOptions, is_clean, summarise, summarise_topic
+from briefing.summarise.concepts import sentence_concepts
 from briefing.summarise.rankers import rank_sentences
 from briefing.summarise.registry import algorithm_names, get_algorithm, markdown_table
 from builders import REPO, SEEDS, write_article
@@ -92,10 +96,21 @@ def test_vectorised_lexrank_ranks_two_thousand_sentences_in_well_under_a_few_sec
 
 def test_the_registry_has_every_sumy_summarizer_lead_and_sumys_own_lexrank() -> None:
     names = algorithm_names()
-    for name in ("lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson", "reduction", "random"):
+    for name in (
+        "concepts",
+        "lexrank",
+        "textrank",
+        "lsa",
+        "luhn",
+        "kl",
+        "sumbasic",
+        "edmundson",
+        "reduction",
+        "random",
+    ):
         assert name in names
     assert {"lead", "lexrank-sumy", "textrank-sumy"} <= set(names)
-    assert names[0] == "lexrank"  # the default
+    assert names[0] == "concepts"  # the default
     assert all(f"| `{name}` |" in markdown_table() for name in names)
 
 
@@ -106,7 +121,9 @@ def test_the_readme_shows_the_registrys_table_of_algorithms() -> None:
 
 
 def test_an_unknown_algorithm_is_a_config_error_listing_the_names() -> None:
-    with pytest.raises(ConfigError, match="unknown summary algorithm 'lexrnk'; choose one of lexrank, "):
+    with pytest.raises(
+        ConfigError, match="unknown summary algorithm 'lexrnk'; choose one of concepts, lexrank, "
+    ):
         get_algorithm("lexrnk")
 
 
@@ -220,6 +237,92 @@ def test_mmr_prefers_a_new_fact_over_a_near_repeat() -> None:
     diverse = summary_of([article("a1", text)], algorithm="lead", sentences=2, redundancy=0.9, mmr=0.3)
     assert [s.text[:12] for s in plain] == ["The central ", "The central "]
     assert [s.text[:12] for s in diverse] == ["The central ", "Unemployment"]
+
+
+# ---- concept coverage (the default) -----------------------------------------------------------
+
+# Worded so that no two share a six-word run: select would not call them repeats.
+RATES = (
+    "The central bank raised interest rates to five percent on Thursday, its first rise in a decade.",
+    "Interest rates were raised to five percent by the central bank on Thursday, the first rise in a decade.",
+    "Borrowers face higher costs now that the central bank has lifted interest rates to five percent.",
+)
+JOBS = (
+    "Unemployment fell to a record low in the spring, official figures showed.",
+    "Official figures showed unemployment at a record low in the spring.",
+    "Unemployment fell to a record low as factories hired again.",
+)
+COLOUR = (
+    "Rain swept across the capital as commuters queued for buses in the early morning.",
+    "Shoppers in the old market square were out early on a bright and windy day.",
+    "Traffic on the ring road moved slowly past the roadworks near the river bridge.",
+)
+
+
+def three_outlets() -> list[Article]:
+    """Three reports of one day: each opens with colour of its own, then the two facts all three report."""
+    return [article(f"a{i + 1}", f"{COLOUR[i]} {RATES[i]} {JOBS[i]}") for i in range(3)]
+
+
+def test_concepts_takes_what_every_outlet_reports_where_lead_takes_each_opening() -> None:
+    concepts = summary_of(three_outlets(), algorithm="concepts", sentences=2)
+    lead = summary_of(three_outlets(), algorithm="lead", sentences=2)
+    assert [s.text for s in lead] == [COLOUR[0], COLOUR[1]]
+    texts = [s.text for s in concepts]
+    assert sum(t in RATES for t in texts) == 1 and sum(t in JOBS for t in texts) == 1
+
+
+def test_concepts_counts_a_fact_once_so_the_second_sentence_brings_a_new_one() -> None:
+    # redundancy 1.0: no two of these count as repeats for select, so only the objective keeps
+    # a second report of the rate rise out of a two-sentence summary.
+    chosen = summary_of(three_outlets(), algorithm="concepts", sentences=2, redundancy=1.0)
+    assert {t in RATES for t in (s.text for s in chosen)} == {True, False}
+
+
+@pytest.mark.parametrize("cap", [10, 20, 35, 60])
+def test_concepts_never_passes_a_word_cap_and_quotes_whole_clean_sentences(cap: int) -> None:
+    articles = read_articles(sorted(SEEDS.glob("*.txt")))
+    passages = passages_of(*articles)
+    clean = {s.text for p in passages for s in p.sentences if is_clean(s, 6)}
+    chosen = summarise(passages, SummaryOptions(algorithm="concepts", words=cap))
+    assert sum(len(s.text.split()) for s in chosen) <= cap
+    assert chosen and all(s.text in clean for s in chosen)
+
+
+def test_concepts_leaves_out_a_sentence_that_leans_on_the_one_before_while_the_penalty_is_on() -> None:
+    leaning = "He said the central bank raised interest rates and unemployment fell to a record low."
+    articles = [article(f"a{i + 1}", f"{RATES[i]} {leaning if i == 0 else JOBS[i]}") for i in range(3)]
+    assert leaning not in [s.text for s in summary_of(articles, algorithm="concepts", sentences=1)]
+    free = summary_of(articles, algorithm="concepts", sentences=1, dangling_penalty=0)
+    assert [s.text for s in free] == [leaning]
+
+
+def test_concepts_are_bigrams_of_the_configured_languages_stems_without_two_stop_words() -> None:
+    assert sentence_concepts("Die Regierung und die Banken", "german") == {
+        ("die", "regier"),
+        ("regier", "und"),
+        ("die", "bank"),
+    }
+    assert sentence_concepts("The banks of the river", "english") == {
+        ("the", "bank"),
+        ("bank", "of"),
+        ("the", "river"),
+    }
+
+
+def test_the_default_summary_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    outputs = set()
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "briefing", "summarize", str(SEEDS), "--words", "120"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1 and outputs.pop().strip()
 
 
 # ---- length -----------------------------------------------------------------------------------

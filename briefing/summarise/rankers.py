@@ -18,6 +18,7 @@ from typing import Any
 
 from briefing.language import SumyTokenizer, stemmer, stop_words
 from briefing.models import Passage, PassageKind, Sentence
+from briefing.summarise.budget import Budget
 from briefing.summarise.registry import Algorithm, get_algorithm, load_implementation
 
 
@@ -32,15 +33,21 @@ def rank_sentences(
     algorithm: str,
     language: str,
     keywords: Sequence[str] = (),
+    budget: Budget | None = None,
 ) -> list[Ranked]:
-    """Every body sentence of the passages, best first (ties: reading order)."""
+    """Every body sentence of the passages, best first (ties: reading order).
+
+    An algorithm that chooses the whole summary at once (`Algorithm.chooses_set`)
+    is given `budget` (default: `Budget()`) and ranks its chosen sentences first.
+    """
     spec = get_algorithm(algorithm)
     if spec.is_sumy:
         return _rank_with_sumy(spec, passages, language, keywords)
     sentences = [s for p in passages if p.kind is PassageKind.BODY for s in p.sentences]
     if not sentences:
         return []
-    scores = load_implementation(spec)(sentences, language, **dict(spec.params))
+    extra: dict[str, object] = {"budget": budget or Budget()} if spec.chooses_set else {}
+    scores = load_implementation(spec)(sentences, language, **dict(spec.params), **extra)
     return _best_first(sentences, [float(s) for s in scores])
 
 

@@ -26,6 +26,9 @@ class Algorithm:
     # "module:attribute", imported only when used (sumy pulls in nltk).
     implementation: str
     params: tuple[tuple[str, float], ...] = ()
+    # Chooses the summary as a whole under the length budget (which it is given as
+    # `budget=`) and ranks the sentences it chose first, rather than scoring each alone.
+    chooses_set: bool = False
 
     @property
     def is_sumy(self) -> bool:
@@ -35,6 +38,15 @@ class Algorithm:
 ALGORITHMS: dict[str, Algorithm] = {
     a.name: a
     for a in (
+        Algorithm(
+            "concepts",
+            "Concept coverage: the sentences that together cover the most content-word bigrams, "
+            "each worth the number of articles that mention it and counted once (Gillick & Favre 2009), "
+            "chosen within the length budget by the budgeted submodular greedy (Lin & Bilmes 2010)",
+            "briefing.summarise.concepts:concepts",
+            (("min_sources", 3),),
+            chooses_set=True,
+        ),
         Algorithm(
             "lexrank",
             "LexRank: sentence centrality in a cosine-similarity graph (Erkan & Radev 2004); "
