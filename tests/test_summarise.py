@@ -7,10 +7,12 @@ BBC articles (skipped when ../shared/eval/bbc is not there).
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,8 +26,9 @@ from briefing.models import Article, Passage, PassageKind, Sentence, Topic
 from briefing.segment import segment
 from briefing.summarise import SummaryOptions, is_clean, summarise, summarise_topic
 from briefing.summarise.concepts import sentence_concepts
-from briefing.summarise.rankers import rank_sentences
-from briefing.summarise.registry import algorithm_names, get_algorithm, markdown_table
+from briefing.summarise.graph import sentence_tokens
+from briefing.summarise.rankers import Ranked, _rank_with_sumy, rank_sentences
+from briefing.summarise.registry import Algorithm, algorithm_names, get_algorithm, markdown_table
 from builders import REPO, SEEDS, write_article
 
 BBC = REPO.parent / "shared" / "eval" / "bbc" / "articles"
@@ -53,16 +56,75 @@ def summary_of(articles: Sequence[Article], **options: object) -> list[Sentence]
 
 
 def top(passages: Sequence[Passage], algorithm: str, k: int) -> list[tuple[Sentence, float]]:
+    return top_of(rank_sentences(passages, algorithm, "english"), passages, k)
+
+
+def top_of(ranked: list[Ranked], passages: Sequence[Passage], k: int) -> list[tuple[Sentence, float]]:
     """The k best sentences, scores equal to 9 digits counting as ties broken by reading order.
 
     sumy breaks such ties by float noise (the last bit of a sum), which says
     nothing about the sentences; ours keeps reading order.
     """
-    ranked = rank_sentences(passages, algorithm, "english")
     reading = {s: i for i, s in enumerate(s for p in passages for s in p.sentences)}
-    best = max(abs(r.score) for r in ranked)
-    ranked.sort(key=lambda r: (-round(r.score / best, 9), reading[r.sentence]))
+    best = max(abs(r.score) for r in ranked) or 1.0
+    ranked = sorted(ranked, key=lambda r: (-round(r.score / best, 9), reading[r.sentence]))
     return [(r.sentence, round(r.score / best, 9)) for r in ranked[:k]]
+
+
+# sumy's own summarizers of the algorithms that now run vectorised and rank the same.
+SUMY_ORIGINALS = {
+    "lsa": "sumy.summarizers.lsa:LsaSummarizer",
+    "reduction": "sumy.summarizers.reduction:ReductionSummarizer",
+    "sumbasic": "sumy.summarizers.sum_basic:SumBasicSummarizer",
+}
+
+
+def sumy_top(passages: Sequence[Passage], algorithm: str, k: int) -> list[Sentence]:
+    original = Algorithm(algorithm, "sumy's own", SUMY_ORIGINALS[algorithm])
+    return [s for s, _ in top_of(_rank_with_sumy(original, passages, "english", ()), passages, k)]
+
+
+def our_top(passages: Sequence[Passage], algorithm: str, k: int) -> list[Sentence]:
+    # Sentences only: sumy's LSA also counts the headlines' words, which adds the same
+    # amount to every squared score, so the order is the same but not the values.
+    return [s for s, _ in top(passages, algorithm, k)]
+
+
+@pytest.mark.parametrize("algorithm", sorted(SUMY_ORIGINALS))
+def test_vectorised_lsa_reduction_and_sumbasic_rank_the_example_as_sumy(algorithm: str) -> None:
+    passages = passages_of(*read_articles(sorted(SEEDS.glob("*.txt"))))
+    assert our_top(passages, algorithm, 15) == sumy_top(passages, algorithm, 15)
+
+
+@needs_bbc
+@pytest.mark.parametrize("category", ["business", "politics", "tech"])
+def test_vectorised_lsa_reduction_and_sumbasic_rank_bbc_articles_as_sumy(category: str) -> None:
+    passages = passages_of(*read_articles(sorted((BBC / category).glob("*.txt"))[:6]))
+    for algorithm in SUMY_ORIGINALS:
+        assert our_top(passages, algorithm, 10) == sumy_top(passages, algorithm, 10), algorithm
+
+
+def test_kl_adds_the_sentence_that_brings_the_summary_closest_to_the_topic_in_kl_divergence() -> None:
+    passages = passages_of(*read_articles(sorted(SEEDS.glob("*.txt"))))
+    sentences = [s for p in passages if p.kind is PassageKind.BODY for s in p.sentences]
+    tokens = [sentence_tokens(s.text, "english") for s in sentences]
+    topic = Counter(t for ts in tokens for t in ts)
+    size = sum(topic.values())
+
+    def divergence(summary: Counter[str]) -> float:
+        # KL(P_topic ‖ Q_summary), Q with one added to every word's count, written out plainly.
+        length = sum(summary.values()) + len(topic)
+        return sum(c / size * math.log((c / size) / ((summary[w] + 1) / length)) for w, c in topic.items())
+
+    summary: Counter[str] = Counter()
+    expected = []
+    left = list(range(len(sentences)))
+    for _ in range(5):
+        best = min(left, key=lambda i: (divergence(summary + Counter(tokens[i])), i))
+        expected.append(sentences[best])
+        summary += Counter(tokens[best])
+        left.remove(best)
+    assert [r.sentence for r in rank_sentences(passages, "kl", "english")[:5]] == expected
 
 
 @needs_bbc

@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import import_module
 from typing import Any
 
 from briefing.language import SumyTokenizer, stemmer, stop_words
@@ -81,7 +82,7 @@ def _rank_with_sumy(
     if not ours:
         return []
     document = ObjectDocumentModel(paragraphs)
-    summarizer = _ranking_summarizer(spec.name)(stemmer(language))
+    summarizer = _ranking_summarizer(spec.implementation)(stemmer(language))
     summarizer.stop_words = stop_words(language)
     if spec.name == "edmundson":
         summarizer.bonus_words = [w for k in keywords for w in k.split()] or ["said"]
@@ -96,8 +97,10 @@ def _rank_with_sumy(
 
 
 @cache
-def _ranking_summarizer(algorithm: str) -> Callable[..., Any]:
-    base: Any = load_implementation(get_algorithm(algorithm))
+def _ranking_summarizer(implementation: str) -> Callable[..., Any]:
+    """sumy's summarizer class ("sumy.…:Class"), made to rank every sentence."""
+    module_name, _, attribute = implementation.partition(":")
+    base: Any = getattr(import_module(module_name), attribute)
 
     class Ranking(base):  # type: ignore[misc]
         @staticmethod

@@ -63,8 +63,10 @@ ALGORITHMS: dict[str, Algorithm] = {
         ),
         Algorithm(
             "lsa",
-            "Latent semantic analysis: sentences that carry the main SVD concepts (Steinberger & Jezek 2004)",
-            "sumy.summarizers.lsa:LsaSummarizer",
+            "Latent semantic analysis: sentences that carry the main SVD concepts "
+            "(Steinberger & Jezek 2004); ranks as sumy's, which keeps every dimension, "
+            "so computed without the SVD",
+            "briefing.summarise.latent:lsa",
         ),
         Algorithm(
             "luhn",
@@ -73,13 +75,16 @@ ALGORITHMS: dict[str, Algorithm] = {
         ),
         Algorithm(
             "kl",
-            "KL-Sum: greedy minimum KL divergence to the word distribution (Haghighi & Vanderwende 2009)",
-            "sumy.summarizers.kl:KLSummarizer",
+            "KL-Sum: greedy minimum KL(topic ‖ summary) of content-word distributions, add-one smoothed "
+            "(Haghighi & Vanderwende 2009); vectorised",
+            "briefing.summarise.frequency:kl_sum",
+            (("smoothing", 1.0),),
         ),
         Algorithm(
             "sumbasic",
-            "SumBasic: word probability with re-weighting (Nenkova & Vanderwende 2005)",
-            "sumy.summarizers.sum_basic:SumBasicSummarizer",
+            "SumBasic: word probability with re-weighting (Nenkova & Vanderwende 2005); "
+            "vectorised, ranks as sumy's",
+            "briefing.summarise.frequency:sumbasic",
         ),
         Algorithm(
             "edmundson",
@@ -88,8 +93,9 @@ ALGORITHMS: dict[str, Algorithm] = {
         ),
         Algorithm(
             "reduction",
-            "Reduction: sum of word-overlap edge weights of each sentence (sumy's graph baseline)",
-            "sumy.summarizers.reduction:ReductionSummarizer",
+            "Reduction: sum of word-overlap edge weights of each sentence (sumy's graph baseline); "
+            "vectorised, ranks as sumy's",
+            "briefing.summarise.graph:reduction",
         ),
         Algorithm(
             "lead",
