@@ -41,7 +41,7 @@ def concepts(
     """Scores that rank the chosen summary first, in the order it was chosen, then the rest.
 
     A concept's value is the number of articles whose body mentions it (of
-    paragraphs, when the topic is a single article). Concepts fewer than
+    sentences, when the topic is a single article). Concepts fewer than
     `min_sources` mention are dropped (Gillick & Favre: 3): they are not what
     the topic's sources agree on (with fewer sources than that, those all of
     them mention are kept, and failing any, those the most mention). Only clean sentences are candidates and,
@@ -76,12 +76,16 @@ class ConceptCoverage:
     def of(cls, sentences: Sequence[Sentence], language: str, min_sources: float) -> ConceptCoverage:
         per_sentence = [sentence_concepts(s.text, language) for s in sentences]
         single_article = len({s.article_id for s in sentences}) == 1
-        sources: dict[Concept, set[tuple[str, int]]] = {}
+        # In a single article, what is said again and again is what matters: each sentence is a source.
+        sources: dict[Concept, set[tuple[str, int, int]]] = {}
         for sentence, found in zip(sentences, per_sentence, strict=True):
-            unit = (sentence.article_id, sentence.paragraph if single_article else 0)
+            unit = (
+                sentence.article_id,
+                *((sentence.paragraph, sentence.start) if single_article else (0, 0)),
+            )
             for concept in found:
                 sources.setdefault(concept, set()).add(unit)
-        # A topic of two articles (or a short article of few paragraphs) cannot have a concept
+        # A topic of two articles (or an article of few sentences) cannot have a concept
         # three sources mention: ask for as many as there are, and fewer if none reaches that.
         units = len({u for held in sources.values() for u in held})
         needed = min(min_sources, units)
