@@ -22,6 +22,7 @@ from briefing.cli import main
 from briefing.config import parse_config
 from briefing.errors import ConfigError
 from briefing.ingest import ingest
+from briefing.language import SumyTokenizer, stemmer, stop_words
 from briefing.models import Article, Passage, PassageKind, Sentence, Topic
 from briefing.segment import segment
 from briefing.summarise import SummaryOptions, is_clean, summarise, summarise_topic
@@ -102,6 +103,30 @@ def test_vectorised_lsa_reduction_and_sumbasic_rank_bbc_articles_as_sumy(categor
     passages = passages_of(*read_articles(sorted((BBC / category).glob("*.txt"))[:6]))
     for algorithm in SUMY_ORIGINALS:
         assert our_top(passages, algorithm, 10) == sumy_top(passages, algorithm, 10), algorithm
+
+
+def test_luhn_scores_every_sentence_as_sumys_own_luhn() -> None:
+    from sumy.models.dom import ObjectDocumentModel, Paragraph
+    from sumy.models.dom import Sentence as SumySentence
+    from sumy.summarizers.luhn import LuhnSummarizer
+
+    passages = passages_of(*read_articles(sorted(SEEDS.glob("*.txt"))))
+    tokenizer = SumyTokenizer("english")
+    document = ObjectDocumentModel(
+        [
+            Paragraph([SumySentence(p.text, tokenizer, is_heading=True)])
+            if p.kind is PassageKind.HEADLINE
+            else Paragraph([SumySentence(s.text, tokenizer) for s in p.sentences])
+            for p in passages
+            if p.kind is PassageKind.HEADLINE or (p.kind is PassageKind.BODY and p.sentences)
+        ]
+    )
+    luhn = LuhnSummarizer(stemmer("english"))
+    luhn.stop_words = stop_words("english")
+    significant = luhn._get_significant_words(document.words)  # sumy's own: a tuple
+    theirs = {s._text: luhn.rate_sentence(s, significant) for s in document.sentences}
+    ours = {r.sentence.text: r.score for r in rank_sentences(passages, "luhn", "english")}
+    assert ours == theirs and any(theirs.values())
 
 
 def test_kl_adds_the_sentence_that_brings_the_summary_closest_to_the_topic_in_kl_divergence() -> None:
