@@ -221,7 +221,7 @@ class DiscoveryConfig(_Section):
 
 class SummaryConfig(_Section):
     algorithm: str = Field(
-        default="lexrank",
+        default="concepts",
         description="Summariser: " + ", ".join(algorithm_names()) + ".",
     )
     sentences: int = Field(default=4, ge=1, le=50, description="Sentences per topic summary.")

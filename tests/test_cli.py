@@ -86,7 +86,7 @@ def test_check_accepts_the_example_and_rejects_a_bad_algorithm(
     err = capsys.readouterr().err
     assert err == (
         f"briefing: {project / 'config.yaml'}: summary.algorithm: 'lexrnk' is not one of "
-        "lexrank, textrank, lsa, luhn, kl, sumbasic, edmundson, reduction, lead, random, "
+        "concepts, lexrank, textrank, lsa, luhn, kl, sumbasic, edmundson, reduction, lead, random, "
         "lexrank-sumy, textrank-sumy\n"
     )
 

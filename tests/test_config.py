@@ -19,7 +19,7 @@ def problems(path: Path) -> list[str]:
 
 def test_the_example_config_is_valid_and_resolves_paths_next_to_it() -> None:
     config = load_config(REPO / "config.yaml")
-    assert config.summary.algorithm == "lexrank"
+    assert config.summary.algorithm == "concepts"
     assert config.resolve("examples/articles") == REPO / "examples" / "articles"
     assert [t.id for t in config.topics] == ["kosovo", "nato-summit"]
 
@@ -28,7 +28,7 @@ def test_unknown_algorithm_lists_the_valid_names(tmp_path: Path) -> None:
     path = write_config(tmp_path, summary={"algorithm": "lexrnk"})
     assert problems(path) == [
         f"{path}: summary.algorithm: 'lexrnk' is not one of "
-        "lexrank, textrank, lsa, luhn, kl, sumbasic, edmundson, reduction, lead, random, "
+        "concepts, lexrank, textrank, lsa, luhn, kl, sumbasic, edmundson, reduction, lead, random, "
         "lexrank-sumy, textrank-sumy"
     ]
 

@@ -10,20 +10,23 @@ sentences, words or a share of the input, and shows them in reading order.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.language import content_stems, is_dangling, stop_words, words
+from briefing.language import is_dangling
 from briefing.models import Passage, PassageKind, Sentence, Topic, TopicSummary
+from briefing.summarise.budget import Budget
+from briefing.summarise.clean import is_clean
+from briefing.summarise.clean import word_count as _word_count
 from briefing.summarise.rankers import Ranked, rank_sentences
+from briefing.summarise.repeats import Gist, similarity
 
 __all__ = ["SummaryOptions", "is_clean", "select", "similarity", "summarise", "summarise_topic"]
 
 
 @dataclass(frozen=True, slots=True)
 class SummaryOptions:
-    algorithm: str = "lexrank"
+    algorithm: str = "concepts"
     # Length: exactly one of sentences, words (a cap never exceeded) or ratio
     # (a share of the input's sentences) applies; words, then ratio, win over sentences.
     sentences: int = 4
@@ -39,6 +42,18 @@ class SummaryOptions:
     # 0 = off; 1 = a sentence that leans on what came before ("He said…", "This…")
     # is taken only after every sentence that stands alone.
     dangling_penalty: float = 0.5
+
+    @property
+    def budget(self) -> Budget:
+        """The length and repeat rules, for algorithms that choose the whole summary at once."""
+        return Budget(
+            words=self.words,
+            sentences=self.sentences,
+            ratio=self.ratio,
+            min_words=self.min_words,
+            redundancy=self.redundancy,
+            dangling_penalty=self.dangling_penalty,
+        )
 
 
 def summarise_topic(
@@ -60,29 +75,10 @@ def summarise(
     passages: Sequence[Passage], options: SummaryOptions, keywords: Sequence[str] = ()
 ) -> list[Sentence]:
     """The summary of passages already in reading order, best sentence first."""
-    ranked = rank_sentences(passages, options.algorithm, options.language, keywords=keywords)
+    ranked = rank_sentences(
+        passages, options.algorithm, options.language, keywords=keywords, budget=options.budget
+    )
     return select(ranked, options)
-
-
-# Captions, credits and calls to action that end like sentences but are not news prose.
-_NOT_PROSE = re.compile(
-    r"^(?:photo(?:graph)?|picture|image|caption|credit|video|watch|listen|click|tap|read more|"
-    r"related|copyright|follow us|sign up|subscribe)\b|\((?:ap|afp|reuters|getty)(?: photo| images?)?\)\s*$",
-    re.IGNORECASE,
-)
-# A sentence must start like one: a capital, a digit, or an opening quote or bracket before one.
-_STARTS_LIKE_SENTENCE = re.compile(r"^[\"'“‘«(\[]*[^\W\d_a-z]|^[\"'“‘«(\[]*\d")
-
-
-def is_clean(sentence: Sentence, min_words: int) -> bool:
-    """A sentence a reader can take on its own: complete, long enough, prose, not shouting."""
-    text = sentence.text.strip()
-    if not sentence.complete or len(text.split()) < min_words:
-        return False
-    if not _STARTS_LIKE_SENTENCE.match(text) or _NOT_PROSE.search(text):
-        return False
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isupper() for c in letters) <= 0.5 * len(letters)
 
 
 def select(ranked: Sequence[Ranked | Sentence], options: SummaryOptions) -> list[Sentence]:
@@ -122,37 +118,6 @@ def select(ranked: Sequence[Ranked | Sentence], options: SummaryOptions) -> list
     return [item.sentence for item, _ in _prefer_complete(chosen, pool, taken, budget, used)]
 
 
-# A verbatim run of this many words, at least QUOTE_CONTENT_WORDS of them lower-case
-# content words (not names), is one quote or clause printed twice: a repeat, however
-# much else the two sentences say. Names alone ("Prime Minister Tony Blair") never count.
-QUOTE_WORDS = 6
-QUOTE_CONTENT_WORDS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Gist:
-    """What a sentence says, for spotting repeats: its content stems and its quotable runs."""
-
-    stems: frozenset[str]
-    runs: frozenset[tuple[str, ...]]
-
-    @classmethod
-    def of(cls, text: str, language: str) -> Gist:
-        tokens = words(text)
-        stop = stop_words(language)
-        content = [w[0].islower() and w.lower() not in stop for w in tokens]
-        lowered = [w.lower() for w in tokens]
-        runs = frozenset(
-            tuple(lowered[i : i + QUOTE_WORDS])
-            for i in range(len(tokens) - QUOTE_WORDS + 1)
-            if sum(content[i : i + QUOTE_WORDS]) >= QUOTE_CONTENT_WORDS
-        )
-        return cls(frozenset(content_stems(text, language)), runs)
-
-    def repeats(self, other: Gist, threshold: float) -> bool:
-        return similarity(self.stems, other.stems) >= threshold or not self.runs.isdisjoint(other.runs)
-
-
 def _prefer_complete(
     chosen: list[tuple[Ranked, Gist]],
     pool: _Pool,
@@ -188,11 +153,8 @@ def _tie_key(score: float) -> float:
 
 
 def _sentence_target(options: SummaryOptions, total: int) -> int:
-    if options.words is not None:
-        return total
-    if options.ratio is not None:
-        return max(1, math.ceil(options.ratio * total)) if total else 0
-    return options.sentences
+    limit = options.budget.sentence_limit(total)
+    return total if limit is None else limit
 
 
 class _Pool:
@@ -243,18 +205,3 @@ def _next_pick(
         if value > best_value:
             best, best_value = k, value
     return best
-
-
-def _word_count(sentence: Sentence) -> int:
-    return len(sentence.text.split())
-
-
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Overlap of two sets of content stems: the share of the smaller set found in the other.
-
-    A short sentence whose words are mostly inside a longer one says nothing new
-    (a quote and the report of it), which cosine similarity would miss.
-    """
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))

@@ -62,6 +62,31 @@ def textrank(
     return textrank_scores([sentence_tokens(s.text, language) for s in sentences], damping, epsilon)
 
 
+def reduction(sentences: Sequence[Sentence], language: str) -> Scores:
+    """sumy's `ReductionSummarizer`: each sentence's summed edge weights to every other.
+
+    The weight of two sentences is their shared tokens (with repeats) over
+    log(len₁) + log(len₂), 0 when that is 0: TextRank's graph without the
+    PageRank (and without sumy's quirk for one-token sentences).
+    """
+    token_lists = [sentence_tokens(s.text, language) for s in sentences]
+    n = len(token_lists)
+    if n == 0:
+        return np.zeros(0)
+    counts, lengths = _count_matrix(token_lists)
+    log_length = np.log(np.maximum(lengths, 1))
+
+    def weigh(block: sparse.csr_matrix, rows: NDArray[np.int64]) -> sparse.csr_matrix:
+        row_of = np.repeat(rows, np.diff(block.indptr))
+        norm = log_length[row_of] + log_length[block.indices]
+        keep = (norm > 0) & (row_of != block.indices)  # no edge to itself
+        block.data = np.where(keep, block.data / np.where(keep, norm, 1.0), 0.0)
+        return block
+
+    weights = _blocked_product(counts, weigh)
+    return np.asarray(weights.sum(axis=1)).ravel()
+
+
 def lexrank_scores(
     token_lists: Sequence[Sequence[str]], threshold: float = 0.1, epsilon: float = 0.1
 ) -> Scores:

@@ -14,10 +14,12 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import import_module
 from typing import Any
 
 from briefing.language import SumyTokenizer, stemmer, stop_words
 from briefing.models import Passage, PassageKind, Sentence
+from briefing.summarise.budget import Budget
 from briefing.summarise.registry import Algorithm, get_algorithm, load_implementation
 
 
@@ -32,15 +34,21 @@ def rank_sentences(
     algorithm: str,
     language: str,
     keywords: Sequence[str] = (),
+    budget: Budget | None = None,
 ) -> list[Ranked]:
-    """Every body sentence of the passages, best first (ties: reading order)."""
+    """Every body sentence of the passages, best first (ties: reading order).
+
+    An algorithm that chooses the whole summary at once (`Algorithm.chooses_set`)
+    is given `budget` (default: `Budget()`) and ranks its chosen sentences first.
+    """
     spec = get_algorithm(algorithm)
     if spec.is_sumy:
         return _rank_with_sumy(spec, passages, language, keywords)
     sentences = [s for p in passages if p.kind is PassageKind.BODY for s in p.sentences]
     if not sentences:
         return []
-    scores = load_implementation(spec)(sentences, language, **dict(spec.params))
+    extra: dict[str, object] = {"budget": budget or Budget()} if spec.chooses_set else {}
+    scores = load_implementation(spec)(sentences, language, **dict(spec.params), **extra)
     return _best_first(sentences, [float(s) for s in scores])
 
 
@@ -74,7 +82,7 @@ def _rank_with_sumy(
     if not ours:
         return []
     document = ObjectDocumentModel(paragraphs)
-    summarizer = _ranking_summarizer(spec.name)(stemmer(language))
+    summarizer = _ranking_summarizer(spec.implementation)(stemmer(language))
     summarizer.stop_words = stop_words(language)
     if spec.name == "edmundson":
         summarizer.bonus_words = [w for k in keywords for w in k.split()] or ["said"]
@@ -89,8 +97,10 @@ def _rank_with_sumy(
 
 
 @cache
-def _ranking_summarizer(algorithm: str) -> Callable[..., Any]:
-    base: Any = load_implementation(get_algorithm(algorithm))
+def _ranking_summarizer(implementation: str) -> Callable[..., Any]:
+    """sumy's summarizer class ("sumy.…:Class"), made to rank every sentence."""
+    module_name, _, attribute = implementation.partition(":")
+    base: Any = getattr(import_module(module_name), attribute)
 
     class Ranking(base):  # type: ignore[misc]
         @staticmethod
@@ -115,6 +125,15 @@ def _ranking_summarizer(algorithm: str) -> Callable[..., Any]:
             return {w: i for i, w in enumerate(sorted(words))}
 
         Ranking._create_dictionary = _create_dictionary
+
+    if hasattr(base, "_get_significant_words"):
+
+        def _get_significant_words(self: Any, words: Any) -> Any:
+            # sumy's Luhn returns its significant stems as a tuple and looks every word of every
+            # sentence up in it; the same stems as a set make a 25-article topic 10× faster.
+            return frozenset(base._get_significant_words(self, words))
+
+        Ranking._get_significant_words = _get_significant_words
 
     Ranking.__name__ = f"Ranking{base.__name__}"
     return Ranking

@@ -26,6 +26,9 @@ class Algorithm:
     # "module:attribute", imported only when used (sumy pulls in nltk).
     implementation: str
     params: tuple[tuple[str, float], ...] = ()
+    # Chooses the summary as a whole under the length budget (which it is given as
+    # `budget=`) and ranks the sentences it chose first, rather than scoring each alone.
+    chooses_set: bool = False
 
     @property
     def is_sumy(self) -> bool:
@@ -35,6 +38,15 @@ class Algorithm:
 ALGORITHMS: dict[str, Algorithm] = {
     a.name: a
     for a in (
+        Algorithm(
+            "concepts",
+            "Concept coverage: the sentences that together cover the most content-word bigrams, "
+            "each worth the number of articles that mention it and counted once (Gillick & Favre 2009), "
+            "chosen within the length budget by the budgeted submodular greedy (Lin & Bilmes 2010)",
+            "briefing.summarise.concepts:concepts",
+            (("min_sources", 3),),
+            chooses_set=True,
+        ),
         Algorithm(
             "lexrank",
             "LexRank: sentence centrality in a cosine-similarity graph (Erkan & Radev 2004); "
@@ -51,8 +63,10 @@ ALGORITHMS: dict[str, Algorithm] = {
         ),
         Algorithm(
             "lsa",
-            "Latent semantic analysis: sentences that carry the main SVD concepts (Steinberger & Jezek 2004)",
-            "sumy.summarizers.lsa:LsaSummarizer",
+            "Latent semantic analysis: sentences that carry the main SVD concepts "
+            "(Steinberger & Jezek 2004); ranks as sumy's, which keeps every dimension, "
+            "so computed without the SVD",
+            "briefing.summarise.latent:lsa",
         ),
         Algorithm(
             "luhn",
@@ -61,13 +75,16 @@ ALGORITHMS: dict[str, Algorithm] = {
         ),
         Algorithm(
             "kl",
-            "KL-Sum: greedy minimum KL divergence to the word distribution (Haghighi & Vanderwende 2009)",
-            "sumy.summarizers.kl:KLSummarizer",
+            "KL-Sum: greedy minimum KL(topic ‖ summary) of content-word distributions, add-one smoothed "
+            "(Haghighi & Vanderwende 2009); vectorised",
+            "briefing.summarise.frequency:kl_sum",
+            (("smoothing", 1.0),),
         ),
         Algorithm(
             "sumbasic",
-            "SumBasic: word probability with re-weighting (Nenkova & Vanderwende 2005)",
-            "sumy.summarizers.sum_basic:SumBasicSummarizer",
+            "SumBasic: word probability with re-weighting (Nenkova & Vanderwende 2005); "
+            "vectorised, ranks as sumy's",
+            "briefing.summarise.frequency:sumbasic",
         ),
         Algorithm(
             "edmundson",
@@ -76,8 +93,9 @@ ALGORITHMS: dict[str, Algorithm] = {
         ),
         Algorithm(
             "reduction",
-            "Reduction: sum of word-overlap edge weights of each sentence (sumy's graph baseline)",
-            "sumy.summarizers.reduction:ReductionSummarizer",
+            "Reduction: sum of word-overlap edge weights of each sentence (sumy's graph baseline); "
+            "vectorised, ranks as sumy's",
+            "briefing.summarise.graph:reduction",
         ),
         Algorithm(
             "lead",

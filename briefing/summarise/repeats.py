@@ -1,0 +1,84 @@
+"""Two sentences that say the same thing: one statement, kept once in a summary.
+
+A repeat is a sentence whose content stems are mostly inside another's
+(`summary.redundancy`), or that shares a verbatim quote with it. `select`
+checks it pick by pick; `repeat_pairs` finds every such pair of a topic at
+once, as sparse products, for the algorithms that choose a whole summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from briefing.language import content_stems, stop_words, words
+
+# A verbatim run of this many words, at least QUOTE_CONTENT_WORDS of them lower-case
+# content words (not names), is one quote or clause printed twice: a repeat, however
+# much else the two sentences say. Names alone ("Prime Minister Tony Blair") never count.
+QUOTE_WORDS = 6
+QUOTE_CONTENT_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Gist:
+    """What a sentence says, for spotting repeats: its content stems and its quotable runs."""
+
+    stems: frozenset[str]
+    runs: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, text: str, language: str) -> Gist:
+        tokens = words(text)
+        stop = stop_words(language)
+        content = [w[0].islower() and w.lower() not in stop for w in tokens]
+        lowered = [w.lower() for w in tokens]
+        runs = frozenset(
+            tuple(lowered[i : i + QUOTE_WORDS])
+            for i in range(len(tokens) - QUOTE_WORDS + 1)
+            if sum(content[i : i + QUOTE_WORDS]) >= QUOTE_CONTENT_WORDS
+        )
+        return cls(frozenset(content_stems(text, language)), runs)
+
+    def repeats(self, other: Gist, threshold: float) -> bool:
+        return similarity(self.stems, other.stems) >= threshold or not self.runs.isdisjoint(other.runs)
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Overlap of two sets of content stems: the share of the smaller set found in the other.
+
+    A short sentence whose words are mostly inside a longer one says nothing new
+    (a quote and the report of it), which cosine similarity would miss.
+    """
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def repeat_pairs(gists: Sequence[Gist], threshold: float) -> NDArray[np.int64]:
+    """Every pair (i, j), i < j, for which `gists[i].repeats(gists[j], threshold)`; shape (pairs, 2)."""
+    n = len(gists)
+    found: set[tuple[int, int]] = set()
+    vocabulary: dict[str, int] = {}
+    rows = [i for i, g in enumerate(gists) for _ in g.stems]
+    columns = [vocabulary.setdefault(stem, len(vocabulary)) for g in gists for stem in g.stems]
+    if columns:
+        member = sparse.csr_matrix(
+            (np.ones(len(columns)), (rows, columns)), shape=(n, len(vocabulary)), dtype=np.float64
+        )
+        shared = sparse.triu(member @ member.T, k=1).tocoo()
+        sizes = np.array([len(g.stems) for g in gists], dtype=np.float64)
+        smaller = np.minimum(sizes[shared.row], sizes[shared.col])
+        over = shared.data / smaller >= threshold
+        found.update(zip(shared.row[over].tolist(), shared.col[over].tolist(), strict=True))
+    holders: dict[tuple[str, ...], list[int]] = {}
+    for i, gist in enumerate(gists):
+        for run in gist.runs:
+            holders.setdefault(run, []).append(i)
+    for sharing in holders.values():
+        found.update((a, b) for k, a in enumerate(sharing) for b in sharing[k + 1 :])
+    return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
