@@ -154,7 +154,32 @@ class WindowConfig(_Section):
 class FetchConfig(_Section):
     """How feeds and pages are fetched: politely, in parallel, within limits."""
 
-    timeout: float = Field(default=20, gt=0, le=600, description="Seconds allowed for one request.")
+    timeout: float = Field(
+        default=20,
+        gt=0,
+        le=600,
+        description="Seconds allowed for one request, wall clock: connecting, TLS, headers and body "
+        "(a server that trickles its answer cannot stretch it).",
+    )
+    source_timeout: float = Field(
+        default=120,
+        gt=0,
+        le=3600,
+        description="Seconds allowed for one source, the pages its teasers link to included; pages "
+        "not fetched by then keep the feed's own text.",
+    )
+    run_timeout: float = Field(
+        default=600,
+        gt=0,
+        le=86_400,
+        description="Seconds allowed for reading all sources; when they run out, the sources still "
+        "pending are skipped and the briefing is built from what arrived.",
+    )
+    allow_private_networks: bool = Field(
+        default=False,
+        description="Let configured sources (and email.ping_url) be on loopback or private addresses; "
+        "redirects and links found in feeds and pages may then reach only the same host and port.",
+    )
     max_bytes: int = Field(
         default=5_000_000, ge=1_000, description="Largest response read; bigger ones are skipped."
     )
