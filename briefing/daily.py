@@ -8,6 +8,7 @@ server accepted it. The clock, the environment and `sleep` are passed in.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -15,14 +16,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from briefing.config import Config, EmailConfig, SmtpConfig
+from briefing.config import Config, EmailConfig, FileSource, SmtpConfig
 from briefing.deliver import atomic_write, briefing_dir, write_files
-from briefing.errors import ConfigError, DeliveryError
+from briefing.errors import BriefingError, ConfigError, DeliveryError
 from briefing.ingest.window import remember_run
 from briefing.mail import Delivery, Outgoing, compose, send
 from briefing.state import LOCK_FILE, STATE_FILE, SentRecord, last_sent, record_sent, run_lock
+
+if TYPE_CHECKING:
+    from briefing.models import Briefing
 
 log = logging.getLogger("briefing.daily")
 
@@ -87,16 +91,89 @@ def smtp_password(smtp: SmtpConfig, environ: Mapping[str, str]) -> str | None:
 def build_files(config: Config, day: date, folder: Path) -> tuple[Path, ...]:
     """Build the briefing and write its files to folder/<date>/ (what `briefing build` does)."""
     from briefing.pipeline import build_briefing
-    from briefing.render import check_templates, render
+    from briefing.render import check_templates
 
     template_dir = config.resolve(config.templates) if config.templates else None
     formats = output_formats(config)
     check_templates(template_dir, formats)
     started = datetime.now(UTC)
     briefing = build_briefing(config, day, now=started)
-    written = tuple(write_files(folder, day, render(briefing, formats, template_dir, config.language)))
+    written = tuple(write_files(folder, day, _render(briefing, config)))
     remember_run(config, started)  # for window.since: last-run; only after the files are safe
     return written
+
+
+# The sample `briefing check` renders the templates with: two sources' worth of text, so
+# that topics, sources and the skipped list all have something in them.
+SAMPLE_ARTICLE = """Harbour reopens after the storm
+
+The city harbour reopened to ships on Wednesday morning after divers checked every berth.
+Harbour master Ana Petrović said the storm had moved two cranes and sunk a small boat.
+Ferries to the islands will run on their winter timetable from Thursday, the operator said.
+The council will pay for the repairs from its emergency fund, the mayor told reporters.
+
+/Sample Wire/
+"""
+
+
+def check_rendering(config: Config, day: date) -> None:
+    """Render every template `build` would use against a small sample briefing.
+
+    A user template that raises (a filter on the wrong type, a missing key) fails
+    here, with its name and line, rather than in the morning's run.
+    """
+    from briefing.pipeline import build_briefing
+    from briefing.render import check_templates
+
+    template_dir = config.resolve(config.templates) if config.templates else None
+    check_templates(template_dir, output_formats(config))
+    with tempfile.TemporaryDirectory(prefix="briefing-check-") as tmp:
+        Path(tmp, "sample.txt").write_text(SAMPLE_ARTICLE, encoding="utf-8")
+        Path(tmp, "unreadable.txt").write_text("", encoding="utf-8")  # listed under skipped
+        sources = (FileSource(path=str(Path(tmp, "*.txt")), name="Sample"),)
+        sample = config.model_copy(update={"sources": sources, "base_dir": Path(tmp)})
+        quiet = logging.getLogger("briefing")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)  # the sample's own warnings are not the user's
+        try:
+            briefing = build_briefing(sample, day, now=datetime.now(UTC))
+        finally:
+            quiet.setLevel(level)
+        _render(briefing, config)
+    if config.email is not None:
+        compose(
+            config.email, title=config.title, day=day, text="text", html="<p>html</p>", now=datetime.now(UTC)
+        )
+
+
+def _render(briefing: Briefing, config: Config) -> dict[str, str]:
+    """Every output file's text; a template that fails, whatever the error, is a ConfigError naming it."""
+    from briefing.render import render
+
+    template_dir = config.resolve(config.templates) if config.templates else None
+    try:
+        return render(briefing, output_formats(config), template_dir, config.language)
+    except BriefingError:
+        raise
+    except Exception as error:  # a user's template can raise anything (TypeError from {{ x - 1 }})
+        log.debug("template failed", exc_info=True)
+        where = _template_line(error)
+        raise ConfigError(
+            f"template {where}: {type(error).__name__}: {error}; fix the template "
+            "(`briefing check` renders every template against a sample)"
+        ) from None
+
+
+def _template_line(error: BaseException) -> str:
+    """'briefing.md.j2, line 12' from the traceback Jinja2 rewrites to point into the template."""
+    found = "(unknown)"
+    trace = error.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith((".j2", ".css", ".html", ".txt", ".md")):
+            found = f"{Path(name).name}, line {trace.tb_lineno}"
+        trace = trace.tb_next
+    return found
 
 
 def run_daily(

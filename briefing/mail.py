@@ -24,7 +24,14 @@ from pathlib import Path
 
 import css_inline
 
-from briefing.config import EmailConfig, SmtpConfig, parse_address, render_subject
+from briefing.config import (
+    EmailConfig,
+    SmtpConfig,
+    SubjectError,
+    header_problem,
+    parse_address,
+    render_subject,
+)
 from briefing.errors import ConfigError, DeliveryError
 
 log = logging.getLogger("briefing.mail")
@@ -85,9 +92,13 @@ def inline_css(html: str) -> str:
 
 def compose(email: EmailConfig, *, title: str, day: date, text: str, html: str, now: datetime) -> Outgoing:
     """The message for one briefing; refuses header injection before anything is sent."""
-    subject = render_subject(email.subject, title=title, day=day).strip()
-    if "\r" in subject or "\n" in subject:
-        raise ConfigError(f"email.subject: the subject {subject!r} contains a line break; check title")
+    try:
+        subject = render_subject(email.subject, title=title, day=day).strip()
+    except SubjectError as error:
+        raise ConfigError(f"email.subject: cannot make the subject: {error}") from None
+    problem = header_problem(subject)
+    if problem is not None:
+        raise ConfigError(f"email.subject: the subject {subject!r} {problem}; check title")
     sender = parse_address(email.sender)
     recipients = email.recipients()
 

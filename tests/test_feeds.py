@@ -703,3 +703,13 @@ def test_which_addresses_count_as_private(address: str, public: bool) -> None:
     from briefing.ingest.http import is_public_address
 
     assert is_public_address(address) is public
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_date_at_the_ends_of_the_calendar_builds(server: FeedServer, tmp_path: Path, day: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    config = configure(tmp_path, server, feed(server, "world.rss"), fetch=dict(FETCH, fail_if_all_fail=False))
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["build", "--config", str(config), "--date", day])
+    assert code == 0 and "error" not in err.getvalue()
+    assert (tmp_path / "out" / day / "briefing.json").is_file()

@@ -249,11 +249,11 @@ def test_header_injection_in_subject_or_address_is_refused_before_connecting(
     err = capsys.readouterr().err
     assert "email.to[0]: address 'desk@example.org\\r\\nBcc: victim@example.net' contains a line break" in err
     assert "email.subject: the subject contains a line break" in err
-    # A title (not the template) with a line break is caught when the subject is rendered.
+    # A title (not the template) with a line break is caught when the config is read.
     config = mail_config(project, server.port)
     write_config(project, title="Daily\r\nBcc: victim@example.net", email=load_email(config))
     assert run(config) == 2
-    assert "email.subject: the subject" in capsys.readouterr().err
+    assert "title: 'Daily\\r\\nBcc: victim@example.net' contains a line break" in capsys.readouterr().err
     assert server.recorder.greetings == 0 and not server.recorder.messages
 
 

@@ -203,7 +203,15 @@ class HttpCache:
                 )
                 for url, item in data.get("entries", {}).items()
             }
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as error:
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            RecursionError,
+            zlib.error,
+        ) as error:
             # A broken cache only costs full downloads; it must never stop the run.
             log.warning("%s: unreadable HTTP cache (%s); starting afresh", path, error)
             return {}
