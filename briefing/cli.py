@@ -247,9 +247,9 @@ def _deliver(args: argparse.Namespace, action: Callable[..., Outcome]) -> int:
     except AlreadyRunning:
         raise
     except BriefingError:
-        ping(ping_url, ok=False)
+        ping(ping_url, ok=False, settings=config.fetch)
         raise
-    ping(ping_url, ok=True)
+    ping(ping_url, ok=True, settings=config.fetch)
     if outcome.status == "already-sent" and outcome.record is not None:
         record = outcome.record
         message = (
