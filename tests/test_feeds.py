@@ -713,3 +713,20 @@ def test_a_date_at_the_ends_of_the_calendar_builds(server: FeedServer, tmp_path:
         code = main(["build", "--config", str(config), "--date", day])
     assert code == 0 and "error" not in err.getvalue()
     assert (tmp_path / "out" / day / "briefing.json").is_file()
+
+
+def test_a_link_that_tries_to_break_out_of_its_markdown_autolink_stays_one_url(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    import markdown
+
+    link = f"{server.base}/a&gt;[click](javascript:alert(1))"
+    server.routes["/feeds/hostile.xml"] = serve_bytes(rss(item("Trap", LONG_BODY, link)))
+    run = build(configure(tmp_path, server, feed(server, "hostile.xml", full_text=False)))
+    assert run.code == 0
+    md = run.text("md")
+    escaped = f"{server.base}/a%3E%5Bclick%5D(javascript:alert(1))"
+    assert f"<{escaped}>" in md
+    html = markdown.markdown(md)
+    hrefs = [part.split('"', 1)[0] for part in html.split('href="')[1:]]
+    assert hrefs == [escaped]  # one link, to the server; no javascript: link
