@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -165,9 +166,15 @@ def test_special_files_are_never_opened_for_reading(tmp_path: Path) -> None:
     write_article(tmp_path, "good.txt", GOOD)
     (tmp_path / "zero.txt").symlink_to("/dev/zero")  # stat says 0 bytes; reading never ends
     os.mkfifo(tmp_path / "x.txt")  # opening it for reading blocks until a writer comes
-    result = ingest_folder(tmp_path, "*.txt")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(tmp_path / "s.txt"))
+    try:
+        result = ingest_folder(tmp_path, "*.txt")
+    finally:
+        listener.close()
     assert [a.path for a in result.articles] == ["good.txt"]
     assert {s.source: s.reason for s in result.skipped} == {
+        "s.txt": "s.txt: a socket, not a regular file; skipped",
         "x.txt": "x.txt: a named pipe (FIFO), not a regular file; skipped",
         "zero.txt": "zero.txt: a device, not a regular file; skipped",
     }
