@@ -79,17 +79,17 @@ class _Exchange(threading.local):
     private_ok: tuple[str, int] | None = None  # (host, port) that may resolve to a private address
 
 
-_exchange = _Exchange()
+_current = _Exchange()
 
 
 def _guarded_socket(host: str, port: int, timeout: float | None, options: Any) -> socket.socket:
     """Resolve host, refuse a non-public address unless allowed, connect, and watch the socket."""
-    allowed = _exchange.private_ok == (host.lower(), port)
+    allowed = _current.private_ok == (host.lower(), port)
     addresses = socket.getaddrinfo(host, port, allowed_gai_family(), socket.SOCK_STREAM)
     for *_, sockaddr in addresses:
         if not allowed and not is_public_address(str(sockaddr[0])):
             raise _PrivateAddress(host, str(sockaddr[0]))
-    watch = _exchange.watch
+    watch = _current.watch
     if watch is not None:
         if watch.expired:
             raise TimeoutError("deadline passed before connecting")
@@ -401,7 +401,7 @@ class HttpClient:
                 if self._aborted:
                     raise FetchError(f"{url}: not fetched: {self._aborted}; skipped")
                 self._watches.add(watch)
-            _exchange.watch, _exchange.private_ok = watch, private_ok
+            _current.watch, _current.private_ok = watch, private_ok
             try:
                 return self._transfer(url, current, headers, watch)
             except _PrivateAddress as refused:
@@ -425,7 +425,7 @@ class HttpClient:
                     raise FetchError(f"{url}: {timed_out}; skipped") from None
                 raise FetchError(f"{url}: cannot fetch ({_reason(error)}); skipped") from None
             finally:
-                _exchange.watch = _exchange.private_ok = None
+                _current.watch = _current.private_ok = None
                 with self._hosts_lock:
                     self._watches.discard(watch)
 
