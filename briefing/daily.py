@@ -276,7 +276,9 @@ def _once(
         waiting = tuple(
             r
             for r in email.recipients()
-            if earlier is None or (o := earlier.outcome(r)) is None or o.status not in DONE
+            if earlier is None
+            or (o := earlier.outcome(r)) is None
+            or not (o.status in DONE or o.status == "sending")
         )
         if earlier is not None and not waiting:
             if interrupted:

@@ -46,6 +46,10 @@ DONE: frozenset[Status] = frozenset({"delivered", "refused", "unknown"})  # neve
 class StateError(BriefingError):
     """The state file cannot be read or written: refusing to guess what was sent."""
 
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason  # the system's words ("Read-only file system"), when there are any
+
 
 class AlreadyRunning(BriefingError):
     """Another run holds the lock."""
@@ -190,12 +194,11 @@ def write_state(path: Path, state: State) -> None:
 
 def ensure_writable(path: Path) -> None:
     """Rewrite the state as it is: proof, before anything is sent, that a send can be recorded."""
+    state = read_state(path)  # a damaged state stops the run with its own message
     try:
-        write_state(path, read_state(path))
+        write_state(path, state)
     except StateError as error:
-        if "damaged" in str(error):
-            raise
-        reason = error.args[1] if len(error.args) > 1 else str(error)
+        reason = error.reason
         folder = next((p for p in path.parents if p.exists()), None)
         if folder is not None and not folder.is_dir():
             reason = f"{folder} is a file, not a folder"

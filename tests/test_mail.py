@@ -987,3 +987,34 @@ def test_a_slow_health_check_cannot_hold_up_the_run(project: Path, serve: Any) -
     finally:
         slow.shutdown()
         slow.server_close()
+
+
+def test_a_state_that_fails_after_the_message_went_out_never_leads_to_a_second_copy(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing import daily
+    from briefing.state import StateError
+
+    server = serve()
+    config = mail_config(project, server.port)
+    writes: list[str] = []
+    real_save = daily.save_record
+
+    def disk_full_at_the_end(path: Path, record: Any) -> None:
+        writes.append(record.message_id)
+        if len(writes) == 3:  # 1: the message, 2: "sending" before DATA, 3: the outcome
+            raise StateError(f"{path}: cannot write the state file (No space left on device)")
+        real_save(path, record)
+
+    monkeypatch.setattr(daily, "save_record", disk_full_at_the_end)
+    assert run(config) == 1
+    assert capsys.readouterr().err == (
+        f"briefing: {project / 'out' / 'state.json'}: cannot write the state file (No space left on device); "
+        f"the {DAY} briefing went to {', '.join(EVERYONE)} (Message-ID {writes[0]}); it is recorded as "
+        "being sent, so later runs will not send it again to them\n"
+    )
+    monkeypatch.setattr(daily, "save_record", real_save)
+    assert run(config) == 3  # the record says "sending": reported once, not sent again
+    assert "may or may not have reached" in capsys.readouterr().err
+    assert len(server.recorder.messages) == 1
+    assert run(config) == 0 and len(server.recorder.messages) == 1
