@@ -151,7 +151,8 @@ def _text(value: object) -> str:
 
 def _published(item: Any, zone: ZoneInfo) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = item.get(key)
+        # The raw keys: FeedParserDict.get maps updated_parsed to published_parsed, with a warning.
+        parsed = dict.get(item, key) if isinstance(item, dict) else None
         if parsed:
             # feedparser normalises every date format to a UTC struct_time; a date no
             # datetime can hold (year 0, year 99999) counts as no date.
