@@ -262,17 +262,7 @@ def _once(
         folder = briefing_dir(out_dir(config), day)
         path = state_path(config)
         earlier = None if force else latest(path, day)
-        if not dry_run:
-            ensure_writable(path)  # before anything is built or sent: a send must be recordable
-        interrupted: tuple[str, ...] = ()
-        if earlier is not None and not dry_run:
-            interrupted = earlier.having("sending")
-            if interrupted:  # a run stopped between DATA and the server's answer
-                stamp = _clock(config)
-                earlier = earlier.updated(
-                    {r: StateOutcome("unknown", stamp, INTERRUPTED) for r in interrupted}
-                )
-                save_record(path, earlier)
+        interrupted = earlier.having("sending") if earlier is not None else ()
         waiting = tuple(
             r
             for r in email.recipients()
@@ -280,9 +270,19 @@ def _once(
             or (o := earlier.outcome(r)) is None
             or not (o.status in DONE or o.status == "sending")
         )
-        if earlier is not None and not waiting:
-            if interrupted:
-                raise DeliveryError(_unknown_message(day, earlier, interrupted, INTERRUPTED))
+        if earlier is not None and not waiting and not interrupted:
+            return Outcome(day, folder, "already-sent", record=earlier)
+        if not dry_run:
+            ensure_writable(path)  # before anything is built or sent: a send must be recordable
+            if earlier is not None and interrupted:  # stopped between DATA and the answer: "unknown"
+                stamp = _clock(config)
+                earlier = earlier.updated(
+                    {r: StateOutcome("unknown", stamp, INTERRUPTED) for r in interrupted}
+                )
+                save_record(path, earlier)
+                if not waiting:
+                    raise DeliveryError(_unknown_message(day, earlier, interrupted, INTERRUPTED))
+        elif not waiting:
             return Outcome(day, folder, "already-sent", record=earlier)
         went_out = earlier is not None and bool(earlier.having("delivered", "unknown"))
         # Once anyone has it, later recipients get the very same briefing: no rebuild.

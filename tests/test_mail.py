@@ -948,8 +948,13 @@ def test_a_version_1_state_still_counts_as_sent(project: Path, serve: Any) -> No
     }
     (project / "out" / "state.json").write_text(json.dumps(old), encoding="utf-8")
     assert run(config) == 0 and server.recorder.greetings == 0
-    assert delivered_to(project) == EVERYONE  # rewritten as version 2 by the writability check
-    assert json.loads((project / "out" / "state.json").read_text(encoding="utf-8"))["version"] == 2
+    assert main(["run", "--config", str(config), "--date", "2026-11-27"]) == 0  # the next day is sent
+    state = json.loads((project / "out" / "state.json").read_text(encoding="utf-8"))
+    assert (
+        state["version"] == 2
+        and state["sent"][DAY][0]["recipients"]["desk@example.org"]["status"] == "delivered"
+    )
+    assert delivered_to(project, "2026-11-27") == EVERYONE and len(server.recorder.messages) == 1
 
 
 def test_a_slow_health_check_cannot_hold_up_the_run(project: Path, serve: Any) -> None:
