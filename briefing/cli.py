@@ -51,10 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # a bug: one line for cron, the traceback with -v
+    except Exception as error:  # a bug: one line for cron, the traceback with -vv
         log.debug("internal error", exc_info=True)
         print(
-            f"briefing: internal error: {type(error).__name__}: {error} (run with -v for details)",
+            f"briefing: internal error: {type(error).__name__}: {error} "
+            "(a bug: run again with -vv for the traceback and please report it)",
             file=sys.stderr,
         )
         return 70
@@ -199,10 +200,6 @@ def _load(args: argparse.Namespace) -> Config:
     return load_config(args.config, overrides)
 
 
-def _template_dir(config: Config) -> Path | None:
-    return config.resolve(config.templates) if config.templates else None
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     from briefing.daily import build_files, lock_path
     from briefing.state import run_lock
@@ -250,9 +247,9 @@ def _deliver(args: argparse.Namespace, action: Callable[..., Outcome]) -> int:
     except AlreadyRunning:
         raise
     except BriefingError:
-        ping(ping_url, ok=False)
+        ping(ping_url, ok=False, settings=config.fetch)
         raise
-    ping(ping_url, ok=True)
+    ping(ping_url, ok=True, settings=config.fetch)
     if outcome.status == "already-sent" and outcome.record is not None:
         record = outcome.record
         message = (
@@ -298,12 +295,11 @@ def _print_dry_run(config: Config, outcome: Outcome) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from briefing.daily import output_formats
+    from briefing.daily import check_rendering
     from briefing.ingest import files as file_sources
-    from briefing.render import check_templates
 
     config = _load(args)
-    check_templates(_template_dir(config), output_formats(config))
+    check_rendering(config, config.today(datetime.now(UTC)))
     for source in config.sources:
         if isinstance(source, FileSource) and not list(file_sources.expand(source.path, config.base_dir)):
             log.warning("%s: sources[].path matches no files yet", source.path)

@@ -10,12 +10,14 @@ import re
 from datetime import date, datetime, timedelta
 from email import policy
 from email.headerregistry import Address
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -35,6 +37,12 @@ from briefing.summarise.registry import algorithm_names
 
 DEFAULT_CONFIG = "config.yaml"
 OTHER_TOPIC_ID = "other"  # the topic of passages that fit no configured topic
+# A config is a few kilobytes; the limits keep a mistaken or hostile file from taking
+# minutes or all memory (a 50 MB file took 35 s; an alias bomb, all memory).
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_YAML_DEPTH = 64  # nested mappings and lists
+MAX_YAML_NODES = 200_000  # values, counting every use of an &anchor as a copy
+MAX_WINDOW = timedelta(days=366)
 
 
 class _Section(BaseModel):
@@ -121,16 +129,17 @@ Source = Annotated[
     ),
 ]
 
-_DURATION = re.compile(r"(?P<number>\d+)\s*(?P<unit>m|min|h|d)")
+_DURATION = re.compile(r"(?P<number>[0-9]{1,12})\s*(?P<unit>m|min|h|d)")
+_UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
 
 
 def parse_since(value: str) -> timedelta | None:
-    """`window.since` as a duration; None for 'all'; 'last-run' is handled by the caller."""
+    """`window.since` as a duration (at most MAX_WINDOW); None when it is not one."""
     match = _DURATION.fullmatch(value.strip())
     if match is None:
         return None
-    unit = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days"}[match["unit"]]
-    return timedelta(**{unit: int(match["number"])})
+    seconds = int(match["number"]) * _UNIT_SECONDS[match["unit"]]
+    return timedelta(seconds=seconds) if seconds <= MAX_WINDOW.total_seconds() else None
 
 
 class WindowConfig(_Section):
@@ -148,13 +157,40 @@ class WindowConfig(_Section):
         value = value.strip()
         if value in ("last-run", "all") or parse_since(value) is not None:
             return value
+        if _DURATION.fullmatch(value) or re.fullmatch(r"[0-9]+\s*(m|min|h|d)", value):
+            raise _invalid("since", f"{value!r} is longer than {MAX_WINDOW.days}d; use all for no limit")
         raise _invalid("since", f"{value!r} is not a duration like 24h, 90m or 2d, nor last-run or all")
 
 
 class FetchConfig(_Section):
     """How feeds and pages are fetched: politely, in parallel, within limits."""
 
-    timeout: float = Field(default=20, gt=0, le=600, description="Seconds allowed for one request.")
+    timeout: float = Field(
+        default=20,
+        gt=0,
+        le=600,
+        description="Seconds allowed for one request, wall clock: connecting, TLS, headers and body "
+        "(a server that trickles its answer cannot stretch it).",
+    )
+    source_timeout: float = Field(
+        default=120,
+        gt=0,
+        le=3600,
+        description="Seconds allowed for one source, the pages its teasers link to included; pages "
+        "not fetched by then keep the feed's own text.",
+    )
+    run_timeout: float = Field(
+        default=600,
+        gt=0,
+        le=86_400,
+        description="Seconds allowed for reading all sources; when they run out, the sources still "
+        "pending are skipped and the briefing is built from what arrived.",
+    )
+    allow_private_networks: bool = Field(
+        default=False,
+        description="Let configured sources (and email.ping_url) be on loopback or private addresses; "
+        "redirects and links found in feeds and pages may then reach only the same host and port.",
+    )
     max_bytes: int = Field(
         default=5_000_000, ge=1_000, description="Largest response read; bigger ones are skipped."
     )
@@ -289,9 +325,27 @@ class OutputConfig(_Section):
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
+# Every character str.splitlines() breaks at, and the other control characters: none
+# may reach a mail header (a line break there is header injection).
+_HEADER_UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+
+
+def header_problem(value: str) -> str | None:
+    """Why value cannot go into a mail header, or None when it can."""
+    found = _HEADER_UNSAFE.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    kind = "a line break" if char in "\r\n" else "a line separator or control character"
+    return f"contains {kind} (U+{ord(char):04X}); a header must be one line"
+
+
 def _no_line_breaks(value: str, what: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise _invalid("header", f"{what} contains a line break (CR/LF); a header must be one line")
+    problem = header_problem(value)
+    if problem is not None:
+        if "\r" in value or "\n" in value:
+            problem = "contains a line break (CR/LF); a header must be one line"
+        raise _invalid("header", f"{what} {problem}")
     return value
 
 
@@ -418,9 +472,12 @@ class EmailConfig(_Section):
     def _subject_template(cls, value: str) -> str:
         _no_line_breaks(value, "the subject")
         try:
-            render_subject(value, title="Title", day=date(2000, 1, 1))
-        except TemplateError as error:
+            subject = render_subject(value, title="Title", day=date(2000, 1, 1))
+        except SubjectError as error:
             raise _invalid("template", f"{value!r} is not a valid subject template: {error}") from None
+        problem = header_problem(subject)
+        if problem is not None:
+            raise _invalid("template", f"{value!r}: the subject it makes {problem}")
         return value
 
     @field_validator("ping_url")
@@ -442,12 +499,22 @@ class EmailConfig(_Section):
         return tuple(dict.fromkeys(everyone))
 
 
+class SubjectError(Exception):
+    """The subject template cannot be rendered (any error inside Jinja2, with its message)."""
+
+
 def render_subject(template: str, *, title: str, day: date) -> str:
     """The subject line: the `email.subject` template with title, date and date_long."""
-    env = Environment(undefined=StrictUndefined, autoescape=False)
-    return env.from_string(template).render(
-        title=title, date=day.isoformat(), date_long=f"{day:%A} {day.day} {day:%B %Y}"
-    )
+    # Sandboxed: a template cannot reach Python internals or build a huge range.
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    try:
+        return env.from_string(template).render(
+            title=title, date=day.isoformat(), date_long=f"{day:%A} {day.day} {day:%B %Y}"
+        )
+    except TemplateError as error:
+        raise SubjectError(str(error)) from None
+    except Exception as error:  # {{ date - 1 }} raises TypeError inside the template, not a TemplateError
+        raise SubjectError(f"{type(error).__name__}: {error}") from None
 
 
 class Config(_Section):
@@ -491,13 +558,20 @@ class Config(_Section):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            close = sorted(z for z in available_timezones() if value.lower() in z.lower())[:3]
+        # Only real IANA names: ZoneInfo("Europe") would try to read a folder.
+        if value not in _zone_names():
+            close = sorted(z for z in _zone_names() if value.lower() in z.lower())[:3]
             hint = f" (did you mean {', '.join(close)}?)" if close else " (an IANA name like Europe/London)"
-            raise _invalid("timezone", f"{value!r} is not a known time zone{hint}") from None
+            raise _invalid("timezone", f"{value!r} is not a known time zone{hint}")
         return value
+
+    @model_validator(mode="after")
+    def _title_fits_a_header(self) -> Config:
+        problem = header_problem(self.title) if self.email is not None else None
+        if problem is not None:
+            where = "with email: on, the title is in the Subject"
+            raise _invalid("title_header", f"title: {self.title!r} {problem} ({where})")
+        return self
 
     @model_validator(mode="after")
     def _unique_topic_ids(self) -> Config:
@@ -509,7 +583,7 @@ class Config(_Section):
         return self
 
     @property
-    def zone(self) -> ZoneInfo:
+    def zone(self) -> ZoneInfo:  # validated against the IANA names
         return ZoneInfo(self.timezone)
 
     def resolve(self, path: str) -> Path:
@@ -521,19 +595,18 @@ class Config(_Section):
         return now.astimezone(self.zone).date()
 
 
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def load_config(path: str | Path = DEFAULT_CONFIG, overrides: dict[str, Any] | None = None) -> Config:
     """Read, parse and validate a config file; every problem is reported at once."""
     path = Path(path)
+    text = _read_config(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: no such config file; pass --config PATH or run in a folder with {DEFAULT_CONFIG}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read config file: {error}") from None
-    try:
-        data = yaml.safe_load(text)
+        _check_yaml_shape(text, path)
+        data = yaml.load(text, Loader=_Loader)  # a safe loader (no Python objects)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -545,6 +618,67 @@ def load_config(path: str | Path = DEFAULT_CONFIG, overrides: dict[str, Any] | N
         raise ConfigError(f"{path}: expected a mapping of keys at the top level, got {type(data).__name__}")
     data = {**data, **(overrides or {})}
     return parse_config(data, base_dir=path.resolve().parent, origin=str(path))
+
+
+def _read_config(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such config file; pass --config PATH or run in a folder with {DEFAULT_CONFIG}"
+        ) from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config file: {error.strerror or error}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{path}: over {MAX_CONFIG_BYTES // 1024} kB; a config is a few kB: is this the right file?"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        where = f"{error.reason} at byte {error.start}"
+        raise ConfigError(f"{path}: not UTF-8 text ({where}); save it as UTF-8") from None
+
+
+# libyaml's parser when PyYAML was built with it (fast), else the pure-Python one; safe either way.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _check_yaml_shape(text: str, path: Path) -> None:
+    """ConfigError if the YAML nests too deep or expands (through &anchors) to too many values.
+
+    Read as a stream of events, before anything is built: the composer recurses
+    on nesting, and an alias bomb is small as text but huge once expanded.
+    """
+    depth = 0
+    total = 0
+    sizes: dict[str, int] = {}  # anchor -> values it stands for
+    open_collections: list[tuple[str | None, int]] = []  # (anchor, running total when it opened)
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise ConfigError(f"{path}: line {line}: nested more than {MAX_YAML_DEPTH} levels deep")
+            open_collections.append((event.anchor, total))
+            total += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            anchor, before = open_collections.pop()
+            if anchor is not None:
+                sizes[anchor] = total - before
+        elif isinstance(event, yaml.ScalarEvent):
+            total += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            total += sizes.get(event.anchor or "", 1)
+        if total > MAX_YAML_NODES:
+            raise ConfigError(
+                f"{path}: expands to more than {MAX_YAML_NODES:,} values (through &anchors and *aliases); "
+                "a config is far smaller"
+            )
 
 
 def parse_config(data: dict[str, Any], *, base_dir: Path, origin: str = DEFAULT_CONFIG) -> Config:
@@ -583,6 +717,9 @@ def _describe(error: ValidationError) -> list[str]:
             "since",
         }:
             pass
+        elif kind == "title_header":
+            lines.append(message)  # names its own key: it is checked once email: is known
+            continue
         elif kind == "literal_error":
             message = f"{item['input']!r} is not one of {_literal_choices(item)}"
         else:

@@ -1,9 +1,13 @@
 """Mail: a built briefing → one multipart/alternative message → the SMTP server.
 
 `compose` makes the message (plain text first, HTML with its CSS inlined last);
-`send` delivers it over STARTTLS or implicit TLS with certificate checks on,
-retrying temporary failures (4xx, a dropped connection) with bounded backoff and
-never retrying a permanent one (5xx, a bad certificate, a refused login).
+`send` delivers it over STARTTLS or implicit TLS with certificate checks on, and
+says what became of it for each recipient. Temporary failures (4xx, a dropped
+connection before the message went out) are retried with bounded backoff, for
+the recipients still waiting only; permanent ones (5xx to RCPT for that address,
+a bad certificate, a refused login for all) are not. Just before DATA a callback
+lets the caller record the attempt, so that an outcome never learnt (the
+connection breaks after the message went out) is known to be unknown.
 """
 
 from __future__ import annotations
@@ -12,19 +16,29 @@ import logging
 import re
 import secrets
 import smtplib
+import socket
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Literal
 
 import css_inline
 
-from briefing.config import EmailConfig, SmtpConfig, parse_address, render_subject
+from briefing.config import (
+    EmailConfig,
+    SmtpConfig,
+    SubjectError,
+    header_problem,
+    parse_address,
+    render_subject,
+)
+from briefing.deadline import SocketWatch
 from briefing.errors import ConfigError, DeliveryError
 
 log = logging.getLogger("briefing.mail")
@@ -33,6 +47,9 @@ log = logging.getLogger("briefing.mail")
 # "Gmail clips messages larger than 102KB" help note); past it readers see "[Message clipped]".
 GMAIL_CLIP_BYTES = 102 * 1024
 MAX_RETRY_DELAY = 300.0  # seconds; no single wait is longer than this
+# A whole attempt (connect to QUIT) may take this many times smtp.timeout: each reply is
+# bounded by the timeout, and this bounds a server that trickles them.
+ATTEMPT_TIMEOUTS = 10
 
 # CRLF line endings, and 7bit transfer so that the email package picks
 # quoted-printable for mostly-ASCII parts (base64 only where it is shorter).
@@ -56,12 +73,28 @@ class Outgoing:
 
 
 @dataclass(frozen=True, slots=True)
-class Delivery:
-    """What the server accepted."""
+class Result:
+    """What became of the message for one recipient."""
 
-    accepted: tuple[str, ...]
-    refused: tuple[tuple[str, int, str], ...]  # (recipient, code, server's text)
+    recipient: str
+    status: Literal["delivered", "refused", "deferred", "unknown"]
+    reply: str  # the server's reply ("550 5.1.1 No such user"), or what went wrong
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What became of the message, recipient by recipient, after every attempt."""
+
+    results: tuple[Result, ...]
     attempts: int
+    problem: str = ""  # the last failure of a whole attempt (server down, TLS, login …), if any
+
+    def having(self, status: str) -> tuple[Result, ...]:
+        return tuple(r for r in self.results if r.status == status)
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        return tuple(r.recipient for r in self.having("delivered"))
 
 
 class _Temporary(Exception):
@@ -70,6 +103,14 @@ class _Temporary(Exception):
 
 class _Permanent(Exception):
     """A failure that retrying will not fix."""
+
+
+class _Unknown(Exception):
+    """The message went out but its answer never came: it may or may not have arrived."""
+
+    def __init__(self, reason: str, recipients: tuple[str, ...]) -> None:
+        super().__init__(reason)
+        self.reason, self.recipients = reason, recipients
 
 
 def inline_css(html: str) -> str:
@@ -83,11 +124,28 @@ def inline_css(html: str) -> str:
         raise ConfigError(f"template briefing.html.j2: cannot inline its CSS for e-mail: {error}") from None
 
 
-def compose(email: EmailConfig, *, title: str, day: date, text: str, html: str, now: datetime) -> Outgoing:
-    """The message for one briefing; refuses header injection before anything is sent."""
-    subject = render_subject(email.subject, title=title, day=day).strip()
-    if "\r" in subject or "\n" in subject:
-        raise ConfigError(f"email.subject: the subject {subject!r} contains a line break; check title")
+def compose(
+    email: EmailConfig,
+    *,
+    title: str,
+    day: date,
+    text: str,
+    html: str,
+    now: datetime,
+    message_id: str | None = None,
+) -> Outgoing:
+    """The message for one briefing; refuses header injection before anything is sent.
+
+    `message_id`: the Message-ID of an earlier attempt at the same briefing, so that a
+    recipient reached later (after greylisting) gets the same message as the others.
+    """
+    try:
+        subject = render_subject(email.subject, title=title, day=day).strip()
+    except SubjectError as error:
+        raise ConfigError(f"email.subject: cannot make the subject: {error}") from None
+    problem = header_problem(subject)
+    if problem is not None:
+        raise ConfigError(f"email.subject: the subject {subject!r} {problem}; check title")
     sender = parse_address(email.sender)
     recipients = email.recipients()
 
@@ -104,7 +162,7 @@ def compose(email: EmailConfig, *, title: str, day: date, text: str, html: str, 
         message["Reply-To"] = email.reply_to
     message["Date"] = format_datetime(now)
     # Short enough to stay on one header line; random part from `secrets`, as make_msgid's is.
-    message_id = f"<briefing.{day.isoformat()}.{secrets.token_hex(8)}@{sender.domain}>"
+    message_id = message_id or f"<briefing.{day.isoformat()}.{secrets.token_hex(8)}@{sender.domain}>"
     message["Message-ID"] = message_id
     # RFC 3834: tells vacation responders not to answer a daily automatic mail.
     message["Auto-Submitted"] = "auto-generated"
@@ -144,58 +202,126 @@ def send(
     password: str | None = None,
     ca_file: Path | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    before_data: Callable[[tuple[str, ...]], None] = lambda recipients: None,
 ) -> Delivery:
-    """Deliver one message; DeliveryError (one line) when the server did not take it."""
+    """Deliver one message to its envelope recipients; the outcome for each.
+
+    Recipients deferred (4xx) are tried again on the next attempt, alone; a recipient
+    refused (5xx) is not. `before_data(recipients)` runs after the server accepted
+    the recipients and before the message goes out: if it raises, nothing is sent.
+    """
     if not outgoing.recipients:
         raise DeliveryError("no recipients: nothing was sent")
     context = tls_context(smtp, ca_file) if smtp.security != "none" else None
     where = f"{smtp.host}:{smtp.effective_port}"
+    final: dict[str, Result] = {}
+    waiting = list(outgoing.recipients)
+    last: dict[str, Result] = {r: Result(r, "deferred", "not sent yet") for r in waiting}
+    problem = ""
     attempts = smtp.retries + 1
-    for attempt in range(1, attempts + 1):
-        try:
-            accepted, refused = _send_once(outgoing, smtp, password, context)
-        except _Permanent as problem:
-            raise DeliveryError(f"{where}: {problem}") from None
-        except _Temporary as problem:
-            if attempt == attempts:
-                tries = f" (tried {attempts} times)" if attempts > 1 else ""
-                raise DeliveryError(f"{where}: {problem}{tries}") from None
-            delay = min(smtp.retry_delay * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+    attempt = 0
+    while waiting and attempt < attempts:
+        attempt += 1
+        if attempt > 1:
+            delay = min(smtp.retry_delay * 2 ** (attempt - 2), MAX_RETRY_DELAY)
             log.info(
-                "%s: %s; retrying in %g s (attempt %d of %d)", where, problem, delay, attempt + 1, attempts
+                "%s: %s; retrying %d recipient(s) in %g s (attempt %d of %d)",
+                where,
+                problem or "deferred",
+                len(waiting),
+                delay,
+                attempt,
+                attempts,
             )
             sleep(delay)
+        try:
+            results = _send_once(
+                replace(outgoing, recipients=tuple(waiting)), smtp, password, context, before_data
+            )
+        except _Permanent as failure:
+            problem = f"{where}: {failure}"
+            last.update({r: Result(r, "deferred", problem) for r in waiting})
+            break
+        except _Temporary as failure:
+            problem = f"{where}: {failure}"
+            last.update({r: Result(r, "deferred", problem) for r in waiting})
             continue
-        return Delivery(accepted, refused, attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
+        problem = ""
+        for result in results:
+            if result.status == "deferred":
+                last[result.recipient] = result
+            else:
+                final[result.recipient] = result
+        waiting = [r for r in waiting if r not in final]
+        if any(r.status == "deferred" and r.reply.startswith("message refused: 5") for r in results):
+            break  # the message itself was refused for good: another attempt today would be refused too
+    if problem and attempt > 1:
+        problem = f"{problem} (tried {attempt} times)"
+        last.update({r: Result(r, "deferred", problem) for r in waiting})
+    ordered = tuple(final.get(r) or last[r] for r in outgoing.recipients)
+    return Delivery(ordered, attempt, problem)
+
+
+class _WatchedSMTP(smtplib.SMTP):
+    """SMTP whose socket is registered with its attempt's deadline as soon as it exists."""
+
+    def __init__(self, watch: SocketWatch, host: str, port: int, timeout: float) -> None:
+        self.watch = watch  # before super().__init__ connects
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        self.watch.watch(sock)
+        return sock  # type: ignore[no-any-return]
+
+
+class _WatchedSMTPSSL(smtplib.SMTP_SSL):
+    def __init__(
+        self, watch: SocketWatch, host: str, port: int, timeout: float, context: ssl.SSLContext | None
+    ) -> None:
+        self.watch = watch
+        super().__init__(host, port, timeout=timeout, context=context)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        self.watch.watch(sock)
+        return sock  # type: ignore[no-any-return]
 
 
 def _send_once(
-    outgoing: Outgoing, smtp: SmtpConfig, password: str | None, context: ssl.SSLContext | None
-) -> tuple[tuple[str, ...], tuple[tuple[str, int, str], ...]]:
-    client = _connect(smtp, context)
-    try:
-        _greet(client, smtp, password, context)
-        refused = _transfer(client, outgoing)
-    except smtplib.SMTPResponseException as error:
-        raise _classify(error.smtp_code, _reply_text(error.smtp_error), "the server replied") from None
-    except ssl.SSLError as error:
-        raise _Permanent(_tls_problem(error)) from None
-    except (smtplib.SMTPServerDisconnected, OSError) as error:
-        raise _Temporary(f"connection lost: {error or type(error).__name__}") from None
-    except smtplib.SMTPException as error:
-        raise _Permanent(str(error)) from None
-    finally:
-        _close(client)
-    accepted = tuple(r for r in outgoing.recipients if r not in {item[0] for item in refused})
-    return accepted, refused
+    outgoing: Outgoing,
+    smtp: SmtpConfig,
+    password: str | None,
+    context: ssl.SSLContext | None,
+    before_data: Callable[[tuple[str, ...]], None],
+) -> tuple[Result, ...]:
+    """One connection: the outcome for each recipient, or _Temporary/_Permanent for all."""
+    with SocketWatch(time.monotonic() + smtp.timeout * ATTEMPT_TIMEOUTS) as watch:
+        client = _connect(smtp, context, watch)
+        try:
+            _greet(client, smtp, password, context)
+            return _transfer(client, outgoing, before_data)
+        except _Unknown as unknown:
+            return tuple(Result(r, "unknown", unknown.reason) for r in unknown.recipients)
+        except smtplib.SMTPResponseException as error:
+            raise _classify(error.smtp_code, _reply_text(error.smtp_error), "the server replied") from None
+        except ssl.SSLError as error:
+            raise _Permanent(_tls_problem(error)) from None
+        except (smtplib.SMTPServerDisconnected, OSError) as error:
+            if watch.expired:
+                raise _Temporary(f"no answer within {smtp.timeout * ATTEMPT_TIMEOUTS:g}s") from None
+            raise _Temporary(f"connection lost: {error or type(error).__name__}") from None
+        except smtplib.SMTPException as error:
+            raise _Permanent(str(error)) from None
+        finally:
+            _close(client)
 
 
-def _connect(smtp: SmtpConfig, context: ssl.SSLContext | None) -> smtplib.SMTP:
+def _connect(smtp: SmtpConfig, context: ssl.SSLContext | None, watch: SocketWatch) -> smtplib.SMTP:
     try:
         if smtp.security == "ssl":
-            return smtplib.SMTP_SSL(smtp.host, smtp.effective_port, timeout=smtp.timeout, context=context)
-        return smtplib.SMTP(smtp.host, smtp.effective_port, timeout=smtp.timeout)
+            return _WatchedSMTPSSL(watch, smtp.host, smtp.effective_port, smtp.timeout, context)
+        return _WatchedSMTP(watch, smtp.host, smtp.effective_port, smtp.timeout)
     except ssl.SSLError as error:
         raise _Permanent(_tls_problem(error)) from None
     except smtplib.SMTPResponseException as error:
@@ -233,23 +359,29 @@ def _greet(
             raise (_Temporary if 400 <= error.smtp_code < 500 else _Permanent)(problem) from None
 
 
-def _transfer(client: smtplib.SMTP, outgoing: Outgoing) -> tuple[tuple[str, int, str], ...]:
-    """MAIL, RCPT, DATA by hand, so that a failure after the message went out is never retried."""
+def _transfer(
+    client: smtplib.SMTP, outgoing: Outgoing, before_data: Callable[[tuple[str, ...]], None]
+) -> tuple[Result, ...]:
+    """MAIL, RCPT, DATA by hand: per-recipient replies, and nothing retried once the message went out."""
     code, reply = client.mail(outgoing.sender)
     if code != 250:
         client.rset()
         raise _classify(code, _reply_text(reply), f"sender {outgoing.sender} refused")
-    refused: list[tuple[str, int, str]] = []
+    results: dict[str, Result] = {}
+    accepted: list[str] = []
     for recipient in outgoing.recipients:
         code, reply = client.rcpt(recipient)
-        if code not in (250, 251):
-            refused.append((recipient, code, _reply_text(reply)))
-    if len(refused) == len(outgoing.recipients):
+        text = f"{code} {_reply_text(reply)}".rstrip()
+        if code in (250, 251):
+            accepted.append(recipient)
+        elif 400 <= code < 500:
+            results[recipient] = Result(recipient, "deferred", text)  # greylisting, mailbox busy …
+        else:
+            results[recipient] = Result(recipient, "refused", text)
+    if not accepted:
         client.rset()
-        codes = {code for _, code, _ in refused}
-        details = "; ".join(f"{r}: {c} {t}" for r, c, t in refused)
-        problem = f"every recipient refused: {details}"
-        raise (_Temporary if all(400 <= c < 500 for c in codes) else _Permanent)(problem)
+        return tuple(results[r] for r in outgoing.recipients)
+    before_data(tuple(accepted))  # if this raises (state not writable), nothing has been sent
     code, reply = client.docmd("DATA")
     if code != 354:
         client.rset()
@@ -259,16 +391,26 @@ def _transfer(client: smtplib.SMTP, outgoing: Outgoing) -> tuple[tuple[str, int,
         payload += b"\r\n"
     try:
         client.send(payload + b".\r\n")
+    except (smtplib.SMTPServerDisconnected, OSError) as error:
+        # sendall failed: the final "." never left, so the server cannot have taken the message.
+        raise _Temporary(
+            f"connection lost while sending the message: {error or type(error).__name__}"
+        ) from None
+    try:
         code, reply = client.getreply()
     except (smtplib.SMTPServerDisconnected, OSError) as error:
-        # The message may have been delivered: retrying could send it twice.
-        raise _Permanent(
-            f"the connection broke after the message was sent ({error or type(error).__name__}); "
-            "it may have arrived: check before sending it again"
+        why = f"{error or type(error).__name__}" if str(error) else "no reply"
+        raise _Unknown(
+            f"the connection broke after the message was sent, before the server confirmed it ({why})",
+            tuple(accepted),
         ) from None
-    if code != 250:
-        raise _classify(code, _reply_text(reply), "message refused")
-    return tuple(refused)
+    text = f"{code} {_reply_text(reply)}".rstrip()
+    for recipient in accepted:
+        if code == 250:
+            results[recipient] = Result(recipient, "delivered", text)
+        else:  # 4xx: try again; 5xx: the message itself refused (kept for the next run, reported)
+            results[recipient] = Result(recipient, "deferred", f"message refused: {text}")
+    return tuple(results[r] for r in outgoing.recipients)
 
 
 def _close(client: smtplib.SMTP) -> None:

@@ -60,6 +60,7 @@ def environment(template_dir: Path | None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = markdown_escape
+    env.filters["md_url"] = markdown_url
     return env
 
 
@@ -100,6 +101,16 @@ def render(
 
 def markdown_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
+
+
+# What would end an autolink early (<, >, spaces, controls), and what Python-Markdown acts on
+# before it looks for autolinks (code spans, backslash escapes, [links](…)).
+_URL_BREAKERS = re.compile(r"[<>\s\x00-\x1f\x7f`\\\[\]]")
+
+
+def markdown_url(url: str) -> str:
+    """A URL for `<…>` in Markdown, %-escaped where it could turn into markup: it stays one URL."""
+    return _URL_BREAKERS.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
 
 
 def template_context(briefing: Briefing, language: str = "english") -> dict[str, Any]:

@@ -154,3 +154,43 @@ def test_an_unwritable_output_folder_is_one_clear_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error" not in err
     assert "make output.dir (or --out) a folder this user can write" in err
+
+
+def test_an_internal_error_says_that_minus_vv_shows_the_traceback(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("briefing.cli.load_config", broken)
+    config = str(project / "config.yaml")
+    assert main(["check", "--config", config]) == 70
+    assert capsys.readouterr().err == (
+        "briefing: internal error: RuntimeError: boom "
+        "(a bug: run again with -vv for the traceback and please report it)\n"
+    )
+    assert main(["check", "-v", "--config", config]) == 70
+    assert "Traceback" not in capsys.readouterr().err
+    assert main(["check", "-vv", "--config", config]) == 70
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_check_renders_the_templates_so_one_that_raises_fails_check_not_the_morning_run(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = project / "my-templates"
+    mine.mkdir()
+    # Valid Jinja2 that raises only when rendered: a string minus a number.
+    (mine / "briefing.md.j2").write_text("# {{ title }}\n\n{{ date - 1 }}\n", encoding="utf-8")
+    config = write_config(project, templates="my-templates")
+    assert main(["check", "--config", str(config)]) == 2
+    expected = (
+        "briefing: template briefing.md.j2, line 3: TypeError: unsupported operand type(s) for -: 'str' and "
+        "'int'; fix the template (`briefing check` renders every template against a sample)\n"
+    )
+    assert capsys.readouterr().err == expected
+    assert main(["build", "--config", str(config), "--date", "2026-11-26"]) == 2  # not 70
+    assert capsys.readouterr().err == expected
+    assert not (project / "out" / "2026-11-26").exists()
+    (mine / "briefing.md.j2").write_text("# {{ title }}\n", encoding="utf-8")
+    assert main(["check", "--config", str(config)]) == 0

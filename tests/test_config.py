@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +105,113 @@ def test_weighted_keywords(tmp_path: Path) -> None:
     topics[0]["keywords"] = [{"term": "x", "weight": -1}]
     found = problems(write_config(tmp_path, topics=topics))
     assert any("topics[0].keywords[0].weight: -1: input should be greater than 0" in f for f in found)
+
+
+# ---- hostile or mistaken configs: a clear error, fast, never a crash ------------------------
+
+
+def test_a_huge_config_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    with path.open("wb") as handle:
+        handle.write(b"title: big\nsources: [{path: '*.txt'}]\nintro: ")
+        handle.write(b"x" * 50_000_000)
+    started = time.monotonic()
+    assert problems(path) == [f"{path}: over 1024 kB; a config is a few kB: is this the right file?"]
+    assert time.monotonic() - started < 5  # it took 35 s
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    path = tmp_path / "config.yaml"
+    path.write_text("sources: [{path: '*.txt'}]\nintro: " + "\n".join(lines).replace("\n", "\n  ", 0) + "\n")
+    path.write_text("sources: [{path: '*.txt'}]\nbomb:\n  " + "\n  ".join(lines) + "\n", encoding="utf-8")
+    started = time.monotonic()
+    [message] = problems(path)
+    assert message == (
+        f"{path}: expands to more than 200,000 values (through &anchors and *aliases); "
+        "a config is far smaller"
+    )
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("depth", [100, 5000])
+def test_deeply_nested_yaml_is_refused(tmp_path: Path, depth: int) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "sources: [{path: '*.txt'}]\nintro: " + "[" * depth + "]" * depth + "\n", encoding="utf-8"
+    )
+    [message] = problems(path)
+    # libyaml stops at 1000 levels by itself; below that, the 64-level limit applies.
+    assert message in (
+        f"{path}: line 2: nested more than 64 levels deep",
+        f"{path}: line 2, column 1007: invalid YAML: exceeded maximum nesting depth",
+    )
+
+
+def test_a_config_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(b"title: Caf\xe9\nsources: [{path: '*.txt'}]\n")
+    assert problems(path) == [
+        f"{path}: not UTF-8 text (invalid continuation byte at byte 10); save it as UTF-8"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"timezone": "Europe"}, "timezone: 'Europe' is not a known time zone (did you mean"),
+        ({"timezone": "../../etc/passwd"}, "timezone: '../../etc/passwd' is not a known time zone"),
+        ({"window": {"since": "99999999999d"}}, "window.since: '99999999999d' is longer than 366d"),
+        ({"window": {"since": "367d"}}, "window.since: '367d' is longer than 366d; use all for no limit"),
+        ({"fetch": {"run_timeout": 10**9}}, "fetch.run_timeout: 1000000000: input should be less than"),
+        ({"fetch": {"source_timeout": 0}}, "fetch.source_timeout: 0: input should be greater than 0"),
+    ],
+)
+def test_out_of_range_values_name_their_key(tmp_path: Path, settings: dict[str, Any], expected: str) -> None:
+    found = "\n".join(problems(write_config(tmp_path, **settings)))
+    assert expected in found
+
+
+EMAIL = {"from": "Daily Briefing <briefing@example.org>", "to": ["desk@example.org"]}
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (
+            {"email": {**EMAIL, "subject": "{{ date - 1 }}"}},
+            "email.subject: '{{ date - 1 }}' is not a valid subject template: TypeError: unsupported operand",
+        ),
+        (
+            {"title": "Daily\u2028Bcc: x@example.net", "email": EMAIL},
+            "title: 'Daily\\u2028Bcc: x@example.net' contains a line separator or control character "
+            "(U+2028); a header must be one line (with email: on, the title is in the Subject)",
+        ),
+        (
+            {"title": "Daily\x0bx", "email": EMAIL},
+            "title: 'Daily\\x0bx' contains a line separator or control",
+        ),
+        (
+            {"email": {**EMAIL, "reply_to": "desk@example.org\x0cBcc: x@example.net"}},
+            "email.reply_to: address 'desk@example.org\\x0cBcc: x@example.net' contains a line separator",
+        ),
+        (
+            {"email": {**EMAIL, "subject": "Hi\x0cthere"}},
+            "email.subject: the subject contains a line separator",
+        ),
+        (
+            {"email": {**EMAIL, "to": ["Zoë\u2029 <desk@example.org>"]}},
+            "email.to[0]: address 'Zoë\\u2029 <desk@example.org>' contains a line separator",
+        ),
+    ],
+)
+def test_header_unsafe_values_are_refused_when_the_config_is_read(
+    tmp_path: Path, settings: dict[str, Any], expected: str
+) -> None:
+    found = "\n".join(problems(write_config(tmp_path, **settings)))
+    assert expected in found
+
+
+def test_a_title_with_a_line_separator_is_fine_without_email(tmp_path: Path) -> None:
+    assert load_config(write_config(tmp_path, title="Daily\u2028Briefing")).title == "Daily\u2028Briefing"

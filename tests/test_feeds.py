@@ -13,7 +13,7 @@ import io
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,6 +58,8 @@ class FeedServer:
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
+    # Routes a test adds: path -> handler(request) that writes the whole response.
+    routes: dict[str, Callable[[Any], None]] = field(default_factory=dict)
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]
@@ -87,6 +89,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     server.in_flight -= 1
 
         def _route(self, path: str) -> None:
+            if path in server.routes:
+                return server.routes[path](self)
             if path == "/feeds/world.rss":
                 if self.headers.get("If-None-Match") == ETAG:
                     return self._send(304, b"")
@@ -161,7 +165,14 @@ def server() -> Iterator[FeedServer]:
     httpd.server_close()
 
 
-FETCH = {"timeout": 0.5, "max_bytes": 1_000_000, "per_host_delay": 0, "concurrency": 4}
+# The test servers listen on 127.0.0.1: a private address, reached only when allowed.
+FETCH = {
+    "timeout": 0.5,
+    "max_bytes": 1_000_000,
+    "per_host_delay": 0,
+    "concurrency": 4,
+    "allow_private_networks": True,
+}
 
 
 def configure(folder: Path, server: FeedServer, *sources: dict[str, Any], **overrides: Any) -> Path:
@@ -461,3 +472,261 @@ def test_slow_feeds_cost_no_more_than_the_timeout(server: FeedServer, tmp_path: 
     run = build(configure(tmp_path, server, feed(server, "slow.xml"), feed(server, "world.rss")))
     assert run.code == 0
     assert time.monotonic() - started < 5  # the feed itself would take 10 s
+
+
+# ---- hostile feeds and servers: isolation, deadlines, private addresses --------------------
+
+
+def rss(*items: str, encoding: str = "UTF-8") -> bytes:
+    head = f'<?xml version="1.0" encoding="{encoding}"?>\n<rss version="2.0"><channel><title>Hostile</title>'
+    return (head + "".join(items) + "</channel></rss>").encode("utf-8")
+
+
+def item(title: str, body: str, link: str = "", date: str = "Wed, 25 Nov 2026 09:00:00 GMT") -> str:
+    link_tag = f"<link>{link}</link>" if link else ""
+    fields = f"<title>{title}</title>{link_tag}<pubDate>{date}</pubDate><description>{body}</description>"
+    return f"<item>{fields}</item>"
+
+
+LONG_BODY = " ".join(["The ferry resumed its winter timetable on Wednesday after repairs."] * 20)
+
+
+def serve_bytes(body: bytes, content_type: str = "application/rss+xml") -> Callable[[Any], None]:
+    def respond(request: Any) -> None:
+        request._send(200, body, **{"Content-Type": content_type})
+
+    return respond
+
+
+HOSTILE_FEEDS = {
+    # LookupError from expat before feedparser saw it
+    "x-nope": rss(item("Unknown encoding", LONG_BODY), encoding="x-nope"),
+    # feedparser leaves the summary None: TypeError at max(..., key=len)
+    "stray-close": b'<rss version="2.0"><channel><item><title>x</content:encoded></item></channel></rss>',
+    # html.parser asserted on both declarations
+    "bad-declaration": rss(
+        item("Plain", LONG_BODY),
+        item("Declaration", "&lt;![# " + LONG_BODY),
+        item("Marked", "&lt;![&lt; " + LONG_BODY),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FEEDS))
+def test_a_feed_that_trips_a_parser_is_that_feeds_failure_only(
+    server: FeedServer, tmp_path: Path, name: str
+) -> None:
+    server.routes["/feeds/hostile.xml"] = serve_bytes(HOSTILE_FEEDS[name])
+    run = build(configure(tmp_path, server, feed(server, "hostile.xml"), feed(server, "world.rss")))
+    assert run.code == 0, run.err
+    assert "internal error" not in run.err and "Traceback" not in run.err
+    assert "Harbour reopens after the storm" in run.articles()
+    # Read, or skipped with one line naming it: never the whole briefing lost.
+    url = f"{server.base}/feeds/hostile.xml"
+    for line in run.err.splitlines():
+        assert line.startswith(f"briefing: warning: {url}"), line
+    assert all(s["source"].startswith(url) or s["source"] for s in run.json()["skipped"])
+
+
+def test_entries_that_are_one_unclosed_declaration_are_skipped_by_name(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    # "<![#" opens a bogus comment that runs to the next ">" (as in a browser): no text is left.
+    server.routes["/feeds/hostile.xml"] = serve_bytes(HOSTILE_FEEDS["bad-declaration"])
+    run = build(configure(tmp_path, server, feed(server, "hostile.xml", full_text=False)))
+    assert run.code == 0
+    url = f"{server.base}/feeds/hostile.xml"
+    hint = "set full_text: true to fetch the linked page"
+    assert run.err.splitlines() == [
+        f"briefing: warning: {url}: '{title}' has no text; {hint}; skipped"
+        for title in ("Declaration", "Marked")
+    ]
+    assert list(run.articles()) == ["Plain"]
+
+
+def trickle(gap: float, header_first: bool = True) -> Callable[[Any], None]:
+    """Headers (or not even those) then one byte every `gap` seconds, for up to 20 s."""
+
+    def respond(request: Any) -> None:
+        with contextlib.suppress(OSError):
+            if header_first:
+                request.send_response(200)
+                request.send_header("Content-Type", "application/rss+xml")
+                request.send_header("Content-Length", "100000")
+                request.end_headers()
+                request.wfile.flush()
+                data = b"<" * 200
+            else:
+                data = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200
+            for byte in data:
+                time.sleep(gap)
+                request.wfile.write(bytes([byte]))
+                request.wfile.flush()
+
+    return respond
+
+
+@pytest.mark.parametrize("headers_too", [False, True])
+def test_a_trickling_server_cannot_stretch_the_timeout(
+    server: FeedServer, tmp_path: Path, headers_too: bool
+) -> None:
+    server.routes["/feeds/trickle.xml"] = trickle(0.1, header_first=not headers_too)
+    started = time.monotonic()
+    run = build(configure(tmp_path, server, feed(server, "trickle.xml"), feed(server, "world.rss")))
+    assert time.monotonic() - started < 5  # the trickle alone would last 20 s
+    assert run.code == 0
+    assert f"briefing: warning: {server.base}/feeds/trickle.xml: timed out after 0.5s; skipped" in run.err
+    assert "Harbour reopens after the storm" in run.articles()
+
+
+def test_the_runs_time_for_sources_skips_what_is_pending_and_builds_from_the_rest(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/feeds/trickle.xml"] = trickle(0.1)
+    fetch = dict(FETCH, timeout=30, source_timeout=30, run_timeout=1)
+    # Another host name for the same server, so the two feeds do not wait for each other.
+    trickling = {"feed": f"{server.base.replace('127.0.0.1', 'localhost')}/feeds/trickle.xml"}
+    config = configure(tmp_path, server, trickling, feed(server, "world.rss"), fetch=fetch)
+    started = time.monotonic()
+    run = build(config)
+    assert time.monotonic() - started < 6
+    assert run.code == 0
+    url = trickling["feed"]
+    reason = f"{url}: not read: the run's time for sources (fetch.run_timeout: 1s) ran out; skipped"
+    assert f"briefing: warning: {reason}" in run.err.splitlines()
+    assert {"source": url, "reason": reason} in run.json()["skipped"]
+    assert "Harbour reopens after the storm" in run.articles()
+
+
+def test_a_sources_time_limit_keeps_the_teasers_it_had_no_time_to_complete(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    links = [f"{server.base}/slow-page/{n}" for n in range(3)]
+    for link in links:
+        server.routes[link.removeprefix(server.base)] = trickle(0.1)
+    teasers = [
+        item(f"Story {n}", f"Teaser number {n} of the day's news, in short…", link)
+        for n, link in enumerate(links)
+    ]
+    server.routes["/feeds/teasers.xml"] = serve_bytes(rss(*teasers))
+    fetch = dict(FETCH, timeout=5, source_timeout=1.5)
+    started = time.monotonic()
+    run = build(configure(tmp_path, server, feed(server, "teasers.xml"), fetch=fetch))
+    assert time.monotonic() - started < 6
+    assert run.code == 0
+    assert sorted(run.articles()) == ["Story 0", "Story 1", "Story 2"]  # each with the feed's teaser
+    assert "fetch.source_timeout" in run.err
+
+
+@pytest.fixture
+def internal() -> Iterator[str]:
+    """Another server on 127.0.0.1: stands for an internal service a feed must not reach."""
+
+    class Secret(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body = (
+                b"<html><head><title>Admin</title></head><body><article><h1>Internal</h1><p>"
+                + b"SECRET internal configuration page with the database password in it. " * 20
+                + b"</p></article></body></html>"
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Secret)
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_redirects_and_links_in_a_feed_never_reach_a_private_address(
+    server: FeedServer, tmp_path: Path, internal: str
+) -> None:
+    def to_internal(request: Any) -> None:
+        request._send(302, b"", Location=f"{internal}/admin")
+
+    server.routes["/feeds/redirect.xml"] = to_internal
+    teaser = item("Teaser", "A short teaser of the day's news…", f"{internal}/admin")
+    server.routes["/feeds/links.xml"] = serve_bytes(rss(teaser))
+    run = build(configure(tmp_path, server, feed(server, "redirect.xml"), feed(server, "links.xml")))
+    assert run.code == 0
+    everything = "".join(run.text(ext) for ext in ("md", "html", "json"))
+    assert "SECRET" not in everything
+    port = internal.rsplit(":", 1)[1]
+    assert (
+        f"briefing: warning: {server.base}/feeds/redirect.xml (redirected to {internal}/admin): 127.0.0.1 is "
+        "at 127.0.0.1, a private or local address; not fetched (a redirect or a link found in a feed or "
+        "page never leads there); skipped"
+    ) in run.err.splitlines()
+    assert f"{internal}/admin: 127.0.0.1 is at 127.0.0.1" in run.err and f":{port}" in run.err
+    assert run.articles()["Teaser"]["url"] == f"{internal}/admin"  # shown as a link, never fetched
+
+
+def test_a_configured_private_source_needs_allow_private_networks(server: FeedServer, tmp_path: Path) -> None:
+    fetch = {k: v for k, v in FETCH.items() if k != "allow_private_networks"}
+    run = build(configure(tmp_path, server, feed(server, "world.rss"), fetch=fetch))
+    assert run.code == 1  # the only source failed
+    assert (
+        f"{server.base}/feeds/world.rss: 127.0.0.1 is at 127.0.0.1, a private or local address; not "
+        "fetched (set fetch.allow_private_networks: true if this source is on your own network); skipped"
+    ) in run.err
+    assert server.requests == []  # refused before connecting
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),  # cloud metadata
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("0.0.0.0", False),
+        ("224.0.1.1", False),
+        ("::1", False),
+        ("fe80::1%eth0", False),
+        ("fc00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("ff02::1", False),
+        ("93.184.215.14", True),
+        ("2606:4700::1111", True),
+    ],
+)
+def test_which_addresses_count_as_private(address: str, public: bool) -> None:
+    from briefing.ingest.http import is_public_address
+
+    assert is_public_address(address) is public
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_date_at_the_ends_of_the_calendar_builds(server: FeedServer, tmp_path: Path, day: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    config = configure(tmp_path, server, feed(server, "world.rss"), fetch=dict(FETCH, fail_if_all_fail=False))
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["build", "--config", str(config), "--date", day])
+    assert code == 0 and "error" not in err.getvalue()
+    assert (tmp_path / "out" / day / "briefing.json").is_file()
+
+
+def test_a_link_that_tries_to_break_out_of_its_markdown_autolink_stays_one_url(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    import markdown
+
+    link = f"{server.base}/a&gt;[click](javascript:alert(1))"
+    server.routes["/feeds/hostile.xml"] = serve_bytes(rss(item("Trap", LONG_BODY, link)))
+    run = build(configure(tmp_path, server, feed(server, "hostile.xml", full_text=False)))
+    assert run.code == 0
+    md = run.text("md")
+    escaped = f"{server.base}/a%3E%5Bclick%5D(javascript:alert(1))"
+    assert f"<{escaped}>" in md
+    html = markdown.markdown(md)
+    hrefs = [part.split('"', 1)[0] for part in html.split('href="')[1:]]
+    assert hrefs == [escaped]  # one link, to the server; no javascript: link

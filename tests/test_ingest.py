@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -135,3 +140,80 @@ def test_a_pattern_that_matches_nothing_is_reported(tmp_path: Path) -> None:
     assert [s.reason for s in result.skipped] == [
         "nothing/*.txt: matched no files; check sources[].path in the config"
     ]
+
+
+# ---- hostile files: every failure is that file's alone, nothing blocks -----------------------
+
+GOOD = "The council approved the new budget on Monday evening after a long debate."
+
+
+def test_files_that_trip_a_parser_are_read_or_skipped_by_name(tmp_path: Path) -> None:
+    write_article(tmp_path, "good.txt", GOOD)
+    write_article(tmp_path, "declaration.md", "<div><![<\n\nThe ferry resumed its timetable on Tuesday.\n")
+    write_article(tmp_path, "declaration.html", "<html><body><p>Rain fell across the north.</p><![# </body>")
+    write_article(tmp_path, "nested.md", "- " * 600 + "a")
+    result = ingest_folder(tmp_path)
+    read = {a.path: a.paragraphs for a in result.articles}
+    assert read["good.txt"] == (GOOD,)
+    assert read["declaration.md"] == ("The ferry resumed its timetable on Tuesday.",)
+    assert read["declaration.html"] == ("Rain fell across the north.",)
+    assert {s.source: s.reason for s in result.skipped} == {
+        "nested.md": "nested.md: no article text found; skipped"
+    }
+
+
+def test_special_files_are_never_opened_for_reading(tmp_path: Path) -> None:
+    write_article(tmp_path, "good.txt", GOOD)
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")  # stat says 0 bytes; reading never ends
+    os.mkfifo(tmp_path / "x.txt")  # opening it for reading blocks until a writer comes
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(tmp_path / "s.txt"))
+    try:
+        result = ingest_folder(tmp_path, "*.txt")
+    finally:
+        listener.close()
+    assert [a.path for a in result.articles] == ["good.txt"]
+    assert {s.source: s.reason for s in result.skipped} == {
+        "s.txt": "s.txt: a socket, not a regular file; skipped",
+        "x.txt": "x.txt: a named pipe (FIFO), not a regular file; skipped",
+        "zero.txt": "zero.txt: a device, not a regular file; skipped",
+    }
+
+
+def test_a_fifo_among_the_sources_does_not_hang_the_build(project: Path) -> None:
+    os.mkfifo(project / "examples" / "articles" / "x.txt")
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing", "build", "--date", "2026-11-26"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,  # before the fix: blocked for ever
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "x.txt: a named pipe (FIFO), not a regular file; skipped" in result.stderr
+
+
+def test_the_size_limit_is_counted_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.ingest import files
+
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 1024 * 1024)
+    write_article(tmp_path, "big.txt", ("word " * 300_000).encode())  # 1.5 MB
+    [skipped] = ingest_folder(tmp_path).skipped
+    assert skipped.reason == "big.txt: file is over the 1 MiB limit; skipped"
+
+
+def test_markdown_that_is_slow_to_parse_is_bounded(tmp_path: Path) -> None:
+    write_article(tmp_path, "cdata.md", "<![CDATA[" * 5000)  # 45 kB: over a minute in Python-Markdown
+    write_article(tmp_path, "brackets.md", "[" * 40_000)
+    write_article(tmp_path, "huge.md", "word " * 60_000)  # 300 kB
+    started = time.monotonic()
+    result = ingest_folder(tmp_path)
+    assert time.monotonic() - started < 10
+    reasons = {s.source: s.reason for s in result.skipped}
+    assert reasons["huge.md"] == (
+        "huge.md: 292 kB of Markdown, over the 256 kB limit for .md files; skipped "
+        "(save it as .txt to read it as plain text)"
+    )
+    assert reasons["cdata.md"] == "cdata.md: no article text found; skipped"  # a CDATA block: no text
+    assert [a.path for a in result.articles] == ["brackets.md"]

@@ -6,6 +6,7 @@ come from a throw-away CA made by `trustme` in the test.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import email
 import json
@@ -59,7 +60,12 @@ class Recorder:
         self.greetings = 0  # EHLO/HELO commands seen: one per connection
         self.data_replies: list[str] = []  # replies to give to DATA before accepting
         self.refuse: dict[str, str] = {}  # recipient -> RCPT reply
+        self.refuse_once: dict[str, str] = {}  # recipient -> RCPT reply, given once (greylisting)
         self.data_delay = 0.0
+        self.data_hold = 0.0  # seconds to wait, without blocking the server, before answering DATA
+        self.data_drop = False  # close the connection instead of answering DATA
+        self.data_seen = threading.Event()  # set when a message has been transmitted
+        self.transmitted = 0  # messages transmitted (whether or not accepted)
         self.lock = threading.Lock()
 
     async def handle_EHLO(
@@ -75,10 +81,21 @@ class Recorder:
     ) -> str:
         if address in self.refuse:
             return self.refuse[address]
+        if address in self.refuse_once:
+            return self.refuse_once.pop(address)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
+        with self.lock:
+            self.transmitted += 1
+        self.data_seen.set()
+        if self.data_drop:
+            assert server.transport is not None
+            server.transport.close()  # the message arrived; its answer never leaves
+            return "250 never seen"
+        if self.data_hold:
+            await asyncio.sleep(self.data_hold)
         if self.data_delay:
             time.sleep(self.data_delay)  # hold the first run inside its lock
         with self.lock:
@@ -151,6 +168,19 @@ def sent_dates(project: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))["sent"] if path.exists() else {}
 
 
+def statuses(project: Path, day: str = DAY) -> dict[str, str]:
+    """Recipient -> status in the latest message recorded for the day ({} if none)."""
+    records = sent_dates(project).get(day, [])
+    return {address: item["status"] for address, item in records[-1]["recipients"].items()} if records else {}
+
+
+EVERYONE = ["desk@example.org", "editor@example.org", "archive@example.org"]
+
+
+def delivered_to(project: Path, day: str = DAY) -> list[str]:
+    return [address for address, status in statuses(project, day).items() if status == "delivered"]
+
+
 # ---- the message --------------------------------------------------------------------------
 
 
@@ -197,7 +227,7 @@ def test_happy_path_envelope_parts_headers_crlf_inlined_html_and_readable_text(
     assert {p.name for p in folder.iterdir()} >= {"briefing.html", "briefing.txt", "briefing.eml"}
     [record] = sent_dates(project)[DAY]
     assert record["message_id"] == message["Message-ID"]
-    assert record["recipients"] == ["desk@example.org", "editor@example.org", "archive@example.org"]
+    assert delivered_to(project) == EVERYONE
 
 
 def test_second_run_the_same_day_sends_nothing_and_says_so_only_with_verbose(
@@ -249,11 +279,11 @@ def test_header_injection_in_subject_or_address_is_refused_before_connecting(
     err = capsys.readouterr().err
     assert "email.to[0]: address 'desk@example.org\\r\\nBcc: victim@example.net' contains a line break" in err
     assert "email.subject: the subject contains a line break" in err
-    # A title (not the template) with a line break is caught when the subject is rendered.
+    # A title (not the template) with a line break is caught when the config is read.
     config = mail_config(project, server.port)
     write_config(project, title="Daily\r\nBcc: victim@example.net", email=load_email(config))
     assert run(config) == 2
-    assert "email.subject: the subject" in capsys.readouterr().err
+    assert "title: 'Daily\\r\\nBcc: victim@example.net' contains a line break" in capsys.readouterr().err
     assert server.recorder.greetings == 0 and not server.recorder.messages
 
 
@@ -337,7 +367,7 @@ def test_server_down_exits_3_keeps_the_briefing_and_the_next_run_sends_it(
     assert line.startswith(f"briefing: 127.0.0.1:{port}: cannot connect")
     assert "(tried 3 times)" in line and f"briefing send --date {DAY}" in line
     assert (project / "out" / DAY / "briefing.html").exists()
-    assert sent_dates(project) == {}
+    assert statuses(project) == dict.fromkeys(EVERYONE, "deferred")  # nothing went out
 
     server = serve()
     mail_config(project, server.port)
@@ -386,8 +416,9 @@ def test_backoff_is_bounded(project: Path, serve: Any) -> None:
     outgoing = compose(
         settings, title="T", day=date(2026, 11, 26), text="t", html="<p>h</p>", now=datetime.now(UTC)
     )
-    with pytest.raises(DeliveryError, match=r"451 4\.3\.0 later \(tried 11 times\)"):
-        send(outgoing, settings.smtp, sleep=waits.append)
+    delivery = send(outgoing, settings.smtp, sleep=waits.append)
+    assert delivery.attempts == 11 and not delivery.accepted
+    assert {r.reply for r in delivery.results} == {"message refused: 451 4.3.0 later"}
     assert len(waits) == 10 and max(waits) == 300
 
 
@@ -399,7 +430,7 @@ def test_permanent_5xx_is_not_retried(project: Path, serve: Any, capsys: pytest.
     [line] = capsys.readouterr().err.splitlines()
     assert "message refused: 554 5.7.1 Message rejected as spam" in line
     assert server.recorder.greetings == 1 and len(server.recorder.data_replies) == 4
-    assert sent_dates(project) == {}
+    assert statuses(project) == dict.fromkeys(EVERYONE, "deferred")  # the next run tries again
 
 
 def test_partly_refused_recipients_are_reported_and_the_rest_recorded(
@@ -410,12 +441,18 @@ def test_partly_refused_recipients_are_reported_and_the_rest_recorded(
     config = mail_config(project, server.port)
     assert run(config) == 3
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "briefing: editor@example.org: refused by the server: 550 5.1.1 No such user"
-    assert "went to the other 2 recipient(s) and is recorded as sent" in err[1]
+    assert err == [
+        "briefing: editor@example.org: refused by the server: 550 5.1.1 No such user; "
+        "not tried again for this briefing",
+        f"briefing: the {DAY} briefing went to the other 2 recipient(s)",
+    ]
     assert server.recorder.messages[0].rcpt_tos == ["desk@example.org", "archive@example.org"]
-    [record] = sent_dates(project)[DAY]
-    assert record["refused"] == ["editor@example.org"]
-    assert run(config) == 0 and len(server.recorder.messages) == 1  # not sent twice to the others
+    assert statuses(project) == {
+        "desk@example.org": "delivered",
+        "editor@example.org": "refused",
+        "archive@example.org": "delivered",
+    }
+    assert run(config) == 0 and len(server.recorder.messages) == 1  # not sent twice to anyone
 
 
 # ---- TLS and login ------------------------------------------------------------------------
@@ -438,7 +475,7 @@ def test_starttls_against_a_server_without_it_fails_and_never_falls_back(
     [line] = capsys.readouterr().err.splitlines()
     assert "the server does not offer STARTTLS" in line
     assert not server.recorder.messages and server.recorder.greetings == 1  # not retried
-    assert sent_dates(project) == {}
+    assert statuses(project) == dict.fromkeys(EVERYONE, "deferred")  # nothing went out
 
 
 def test_self_signed_certificate_is_rejected_unless_opted_out(
@@ -576,19 +613,23 @@ KILL_SCRIPT = """
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
-from briefing.state import SentRecord, record_sent
+from briefing.state import Outcome, SentRecord, save_record
 path = Path(sys.argv[1])
-big = tuple(f"reader{n}@example.org" for n in range(2000))
+now = datetime.now(timezone.utc)
+big = tuple((f"reader{n}@example.org", Outcome("delivered", now)) for n in range(2000))
 for n in range(10**6):
-    record_sent(path, SentRecord(date(2026, 1, 1 + n % 28), f"<{n}@x>", big, datetime.now(timezone.utc)))
+    save_record(path, SentRecord(date(2026, 1, 1 + n % 28), f"<{n}@x>", now, outcomes=big))
 """
 
 
 def test_a_run_killed_while_writing_the_state_leaves_valid_state(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    from briefing.state import SentRecord, record_sent
+    from briefing.state import Outcome, SentRecord, save_record
 
-    record_sent(path, SentRecord(date(2025, 12, 31), "<first@x>", ("a@example.org",), datetime.now(UTC)))
+    now = datetime.now(UTC)
+    save_record(
+        path, SentRecord(date(2025, 12, 31), "<first@x>", now, outcomes=(("a@x", Outcome("delivered", now)),))
+    )
     for delay in (0.3, 0.5, 0.7):
         writer = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(path)])
         time.sleep(delay)
@@ -678,17 +719,24 @@ def test_ping_url_is_called_on_success_and_failure_and_never_fails_the_run(
         server = serve()
         url = f"http://127.0.0.1:{pinged.server_address[1]}/ping/abc"
         email_section = load_email(mail_config(project, server.port))
+        # The ping goes through the one HTTP client: 127.0.0.1 is reached only when allowed.
         config = write_config(project, email={**email_section, "ping_url": url})
         assert run(config) == 0
+        assert (
+            hits == [] and "127.0.0.1 is at 127.0.0.1, a private or local address" in capsys.readouterr().err
+        )
+        local = {"fetch": {"allow_private_networks": True}}
+        config = write_config(project, email={**email_section, "ping_url": url}, **local)
+        assert main(["run", "--config", str(config), "--date", "2026-11-25"]) == 0
         down = {**email_section, "ping_url": url, "smtp": {**email_section["smtp"], "port": free_port()}}
-        write_config(project, email=down)
+        write_config(project, email=down, **local)
         assert main(["run", "--config", str(config), "--date", "2026-11-27"]) == 3
         assert hits == ["/ping/abc", "/ping/abc/fail"]
     finally:
         pinged.shutdown()
         pinged.server_close()
     # A health-check service that is down only warns.
-    write_config(project, email={**email_section, "ping_url": f"http://127.0.0.1:{free_port()}/x"})
+    write_config(project, email={**email_section, "ping_url": f"http://127.0.0.1:{free_port()}/x"}, **local)
     capsys.readouterr()
     assert main(["run", "--config", str(config), "--date", "2026-11-28"]) == 0
     assert "warning: email.ping_url" in capsys.readouterr().err
@@ -702,3 +750,276 @@ def test_build_still_works_without_an_email_section_and_run_asks_for_one(
     assert "email: section missing" in capsys.readouterr().err
     assert main(["build", "--config", str(config), "--date", DAY]) == 0
     assert not (project / "out" / DAY / "briefing.txt").exists()
+
+
+# ---- exactly once, per recipient, under every fault ----------------------------------------
+
+
+def unknown_line(message_id: str, recipients: list[str], reason: str) -> str:
+    return (
+        f"briefing: the {DAY} briefing (Message-ID {message_id}) may or may not have reached "
+        f"{', '.join(recipients)}: {reason}; at most once, so it is not sent again by itself; "
+        f"if it did not arrive, send it again to every recipient with: briefing send --date {DAY} --force"
+    )
+
+
+def message_id(project: Path) -> str:
+    return str(sent_dates(project)[DAY][-1]["message_id"])
+
+
+def test_a_state_that_cannot_be_written_stops_the_run_before_anything_is_sent(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = serve()
+    (project / "blocker").write_text("a file where the state's folder should be", encoding="utf-8")
+    section = load_email(mail_config(project, server.port))
+    config = write_config(project, email={**section, "state": "blocker/state.json"})
+    for _ in range(3):  # before: three runs, three copies, each run exiting 1
+        assert run(config) == 1
+        assert capsys.readouterr().err == (
+            f"briefing: {project / 'blocker' / 'state.json'}: cannot write the state file "
+            f"({project / 'blocker'} is a file, not a folder); "
+            "nothing was sent: make its folder writable (it records what was sent, so that no briefing "
+            "goes out twice)\n"
+        )
+    assert server.recorder.greetings == 0 and server.recorder.transmitted == 0
+
+
+@pytest.mark.parametrize("fault", ["drop", "stall"])
+def test_no_answer_after_the_message_went_out_is_reported_once_and_never_resent_by_itself(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str], fault: str
+) -> None:
+    server = serve()
+    if fault == "drop":
+        server.recorder.data_drop = True
+    else:
+        server.recorder.data_hold = 5  # past the client's 1 s timeout
+    config = mail_config(project, server.port, timeout=1, retries=3)
+    started = time.monotonic()
+    assert run(config) == 3
+    assert time.monotonic() - started < 30
+    [line] = capsys.readouterr().err.splitlines()
+    reason = "the connection broke after the message was sent, before the server confirmed it ("
+    expected = unknown_line(message_id(project), EVERYONE, reason)
+    assert line.startswith(expected[: expected.index(reason) + len(reason)])
+    assert line.endswith(f"); {expected.split('; ', 1)[1]}")
+    assert "check before sending it again" not in line
+    assert server.recorder.transmitted == 1  # not retried: it may have arrived
+    assert statuses(project) == dict.fromkeys(EVERYONE, "unknown")
+
+    server.recorder.data_drop, server.recorder.data_hold = False, 0
+    assert run(config) == 0  # the next run sends nothing, and says nothing
+    assert capsys.readouterr().err == "" and server.recorder.transmitted == 1
+    assert main(["send", "--config", str(config), "--date", DAY, "--force"]) == 0  # the one command
+    assert server.recorder.transmitted == 2 and server.recorder.messages[-1].rcpt_tos == EVERYONE
+
+
+KILLED_RUN = """
+import sys
+from briefing.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_run_killed_after_the_message_went_out_is_not_followed_by_a_second_copy(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = serve()
+    server.recorder.data_hold = 30  # the server holds its answer; the run is killed meanwhile
+    config = mail_config(project, server.port, timeout=60)
+    command = [sys.executable, "-c", KILLED_RUN, "run", "--config", str(config), "--date", DAY]
+    runner = subprocess.Popen(command, stderr=subprocess.PIPE)
+    assert server.recorder.data_seen.wait(60)
+    runner.kill()  # SIGKILL between the message and the server's answer: no cleanup at all
+    runner.wait(10)
+    assert statuses(project) == dict.fromkeys(EVERYONE, "sending")  # recorded before DATA
+
+    server.recorder.data_hold = 0
+    assert run(config) == 3  # finds the attempt in progress: one clear message, nothing sent
+    reason = "the run sending it stopped after the message went out, before the server confirmed it"
+    assert capsys.readouterr().err.splitlines() == [unknown_line(message_id(project), EVERYONE, reason)]
+    assert server.recorder.transmitted == 1
+    assert run(config) == 0 and capsys.readouterr().err == ""  # said once; later runs are quiet
+    assert server.recorder.transmitted == 1
+    assert main(["send", "--config", str(config), "--date", DAY, "--force"]) == 0
+    assert server.recorder.transmitted == 2
+
+
+def test_a_greylisted_recipient_is_retried_alone_within_the_run(project: Path, serve: Any) -> None:
+    server = serve()
+    server.recorder.refuse_once = {"editor@example.org": "451 4.7.1 Greylisted, try again later"}
+    config = mail_config(project, server.port, retries=2)
+    assert run(config) == 0
+    first, second = server.recorder.messages
+    assert first.rcpt_tos == ["desk@example.org", "archive@example.org"]
+    assert second.rcpt_tos == ["editor@example.org"]  # the others are not sent it twice
+    assert server.recorder.parsed(0)["Message-ID"] == server.recorder.parsed(1)["Message-ID"]
+    assert delivered_to(project) == EVERYONE
+
+
+def test_a_greylisted_recipient_is_reached_by_a_later_run_without_force(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = serve()
+    server.recorder.refuse = {"editor@example.org": "451 4.7.1 Greylisted, try again later"}
+    config = mail_config(project, server.port, retries=1)
+    assert run(config) == 3
+    assert capsys.readouterr().err.splitlines() == [
+        "briefing: editor@example.org: not delivered yet: 451 4.7.1 Greylisted, try again later; the next "
+        f"`briefing run` today (or `briefing send --date {DAY}`) tries again",
+        f"briefing: the {DAY} briefing went to the other 2 recipient(s)",
+    ]
+    assert statuses(project)["editor@example.org"] == "deferred"
+    first_id = server.recorder.parsed(0)["Message-ID"]
+
+    server.recorder.refuse = {}  # the greylisting period is over
+    assert run(config) == 0
+    assert [m.rcpt_tos for m in server.recorder.messages] == [
+        ["desk@example.org", "archive@example.org"],
+        ["editor@example.org"],
+    ]
+    assert server.recorder.parsed(1)["Message-ID"] == first_id  # the same message, not a new briefing
+    assert delivered_to(project) == EVERYONE
+    assert run(config) == 0 and len(server.recorder.messages) == 2
+
+
+def test_a_5xx_recipient_is_final_and_a_4xx_one_is_retried(project: Path, serve: Any) -> None:
+    server = serve()
+    server.recorder.refuse = {
+        "editor@example.org": "550 5.1.1 No such user",
+        "archive@example.org": "452 4.2.2 Mailbox full",
+    }
+    config = mail_config(project, server.port, retries=0)
+    assert run(config) == 3
+    assert statuses(project) == {
+        "desk@example.org": "delivered",
+        "editor@example.org": "refused",
+        "archive@example.org": "deferred",
+    }
+    server.recorder.refuse = {"editor@example.org": "550 5.1.1 No such user"}
+    assert run(config) == 0  # reaches the mailbox that was full; the refused address is not tried
+    assert [m.rcpt_tos for m in server.recorder.messages] == [["desk@example.org"], ["archive@example.org"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b'{"version": 2, "sent": {', "Expecting"),
+        (b"\xff\xfe not utf-8 \x00", "codec can't decode"),
+        (b"[" * 100_000 + b"]" * 100_000, "maximum recursion depth exceeded"),
+        (b'{"version": 2, "sent": {"2026-11-26": "x"}}', "expected a list, found str"),
+        (b'{"version": 2, "sent": {"2026-11-26": [{"message_id": 7}]}}', "recipients"),
+        (b'{"version": 2, "sent": {"99999-01-01": []}}', "Invalid isoformat"),
+        (b'"just a string"', "expected an object, found str"),
+    ],
+)
+def test_a_damaged_state_of_any_form_stops_the_run_naming_the_file_and_the_fix(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str], content: bytes, reason: str
+) -> None:
+    server = serve()
+    config = mail_config(project, server.port)
+    (project / "out").mkdir()
+    (project / "out" / "state.json").write_bytes(content)
+    assert run(config) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"briefing: {project / 'out' / 'state.json'}: the state file is damaged (")
+    assert reason in line
+    assert line.endswith("fix it or move it away (then every date counts as not sent)")
+    assert server.recorder.greetings == 0
+
+
+def test_a_version_1_state_still_counts_as_sent(project: Path, serve: Any) -> None:
+    server = serve()
+    config = mail_config(project, server.port)
+    (project / "out").mkdir()
+    old = {
+        "version": 1,
+        "sent": {
+            DAY: [
+                {
+                    "message_id": "<old@example.org>",
+                    "recipients": EVERYONE,
+                    "refused": [],
+                    "sent_at": "2026-11-26T06:30:00+01:00",
+                    "subject": "Daily Briefing",
+                }
+            ]
+        },
+    }
+    (project / "out" / "state.json").write_text(json.dumps(old), encoding="utf-8")
+    assert run(config) == 0 and server.recorder.greetings == 0
+    assert main(["run", "--config", str(config), "--date", "2026-11-27"]) == 0  # the next day is sent
+    state = json.loads((project / "out" / "state.json").read_text(encoding="utf-8"))
+    assert (
+        state["version"] == 2
+        and state["sent"][DAY][0]["recipients"]["desk@example.org"]["status"] == "delivered"
+    )
+    assert delivered_to(project, "2026-11-27") == EVERYONE and len(server.recorder.messages) == 1
+
+
+def test_a_slow_health_check_cannot_hold_up_the_run(project: Path, serve: Any) -> None:
+    import http.server
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            try:
+                for _ in range(1000):
+                    time.sleep(0.1)
+                    self.wfile.write(b".")
+                    self.wfile.flush()
+            except OSError:
+                pass
+
+    slow = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    slow.daemon_threads = True
+    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    try:
+        server = serve()
+        section = load_email(mail_config(project, server.port))
+        url = f"http://127.0.0.1:{slow.server_address[1]}/ping"
+        fetch = {"allow_private_networks": True, "timeout": 1}
+        config = write_config(project, email={**section, "ping_url": url}, fetch=fetch)
+        started = time.monotonic()
+        assert run(config) == 0
+        assert time.monotonic() - started < 15  # build, send, and a ping cut off after 1 s
+        assert len(server.recorder.messages) == 1
+    finally:
+        slow.shutdown()
+        slow.server_close()
+
+
+def test_a_state_that_fails_after_the_message_went_out_never_leads_to_a_second_copy(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing import daily
+    from briefing.state import StateError
+
+    server = serve()
+    config = mail_config(project, server.port)
+    writes: list[str] = []
+    real_save = daily.save_record
+
+    def disk_full_at_the_end(path: Path, record: Any) -> None:
+        writes.append(record.message_id)
+        if len(writes) == 3:  # 1: the message, 2: "sending" before DATA, 3: the outcome
+            raise StateError(f"{path}: cannot write the state file (No space left on device)")
+        real_save(path, record)
+
+    monkeypatch.setattr(daily, "save_record", disk_full_at_the_end)
+    assert run(config) == 1
+    assert capsys.readouterr().err == (
+        f"briefing: {project / 'out' / 'state.json'}: cannot write the state file (No space left on device); "
+        f"the {DAY} briefing went to {', '.join(EVERYONE)} (Message-ID {writes[0]}); it is recorded as "
+        "being sent, so later runs will not send it again to them\n"
+    )
+    monkeypatch.setattr(daily, "save_record", real_save)
+    assert run(config) == 3  # the record says "sending": reported once, not sent again
+    assert "may or may not have reached" in capsys.readouterr().err
+    assert len(server.recorder.messages) == 1
+    assert run(config) == 0 and len(server.recorder.messages) == 1

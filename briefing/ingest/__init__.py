@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,7 +23,7 @@ from briefing.ingest import files
 from briefing.ingest.dedupe import deduplicate
 from briefing.ingest.http import HttpCache, HttpClient
 from briefing.ingest.text import ParsedText, clip_title
-from briefing.ingest.web import SourceResult, WebSource, read_web_sources
+from briefing.ingest.web import SourceResult, WebSource, read_web_sources, run_out
 from briefing.ingest.window import cache_dir, window_for
 from briefing.language import split_sentences
 from briefing.models import Article, Skipped
@@ -59,8 +60,10 @@ def ingest(
         log.warning("%s", reason)
         skipped.append(Skipped(source=source, reason=reason))
 
+    deadline = time.monotonic() + config.fetch.run_timeout
+    out_of_time = run_out(config)
     web = [s for s in config.sources if not isinstance(s, FileSource)]
-    fetched = iter(_read_web(config, web, now, day, client, progress) if web else [])
+    fetched = iter(_read_web(config, web, now, day, client, progress, deadline) if web else [])
     for source in config.sources:
         if not isinstance(source, FileSource):
             result = next(fetched)
@@ -68,20 +71,32 @@ def ingest(
             skipped.extend(result.skipped)
             failed += result.failed
             continue
-        found = list(files.iter_files(source.path, config.base_dir))
+        try:
+            found = list(files.iter_files(source.path, config.base_dir))
+        except (OSError, ValueError, RecursionError) as error:
+            skip(source.path, f"{source.path}: cannot list files ({error}); skipped")
+            failed += 1
+            continue
         if not found:
             skip(source.path, f"{source.path}: matched no files; check sources[].path in the config")
             failed += 1
             continue
         read = 0
         for path, shown in found:
+            if time.monotonic() > deadline:
+                skip(shown, f"{shown}: not read: {out_of_time}; skipped")
+                continue
             try:
                 parsed = files.read_file(path, shown, config.language)
+                candidates.append(_article("", parsed, shown, source.name, config.language))
             except SourceError as error:
                 skip(shown, str(error))
                 continue
+            except Exception as error:  # any failure inside one file is that file's alone
+                log.debug("%s: failed", shown, exc_info=True)
+                skip(shown, f"{shown}: cannot be read ({type(error).__name__}: {error}); skipped")
+                continue
             read += 1
-            candidates.append(_article("", parsed, shown, source.name, config.language))
         failed += read == 0
         log.info("%s: %d of %d files read", source.path, read, len(found))
     articles, duplicates = deduplicate(candidates)
@@ -107,6 +122,7 @@ def _read_web(
     day: date | None,
     client: HttpClient | None,
     progress: bool | None,
+    deadline: float,
 ) -> list[SourceResult]:
     now = now or datetime.now(UTC)
     window = window_for(config, now, day)
@@ -118,7 +134,7 @@ def _read_web(
     if client is None:
         client = HttpClient(config.fetch, HttpCache(cache_dir(config) / "http.json", now))
     try:
-        return read_web_sources(sources, config, window, client, progress)
+        return read_web_sources(sources, config, window, client, progress, deadline)
     finally:
         client.cache.save()
         if own:

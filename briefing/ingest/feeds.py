@@ -53,6 +53,7 @@ class Entry:
 class Feed:
     title: str | None
     entries: tuple[Entry, ...]
+    unreadable: tuple[tuple[str, str], ...] = ()  # (entry's link or title, why) of entries skipped
 
 
 def refuse_entities(body: bytes, name: str) -> None:
@@ -70,46 +71,65 @@ def refuse_entities(body: bytes, name: str) -> None:
         raise SourceError(
             f"{name}: feed declares XML entities (entity-expansion or external-entity attack); refused"
         ) from None
-    except SyntaxError:
-        pass  # not well-formed: feedparser's lenient parser may still read it, or will say it is no feed
+    except (SyntaxError, LookupError, ValueError):
+        # Not well-formed, or in an encoding expat does not know (encoding="x-nope"):
+        # feedparser's lenient parser may still read it, or will say it is no feed.
+        pass
 
 
 def parse_feed(body: bytes, content_type: str, url: str, zone: ZoneInfo, max_items: int) -> Feed:
-    """The feed's title and its newest `max_items` entries; SourceError if it is no feed."""
-    refuse_entities(body, url)
+    """The feed's title and its newest `max_items` entries; SourceError if it is no feed.
+
+    Any failure inside a parser is this feed's failure (SourceError), and any failure
+    reading one entry is that entry's: it is listed in `unreadable`, the rest are read.
+    """
     try:
+        refuse_entities(body, url)
         # A stream, not bytes: feedparser would try to open a bytes value as a file name.
+        # No sanitising or URI rewriting: entry bodies are only ever read for their text
+        # (by parse_html), and feedparser's sgmllib-based rewriters are slow on crafted markup.
         result: Any = feedparser.parse(
             io.BytesIO(body),
             response_headers={"content-type": content_type or "application/xml", "content-location": url},
-            sanitize_html=True,
-            resolve_relative_uris=True,
+            sanitize_html=False,
+            resolve_relative_uris=False,
         )
+        items = list(result.get("entries") or [])
+        if not result.get("version") and not items:
+            kind = (content_type or "unknown type").split(";")[0]
+            raise SourceError(f"{url}: not an RSS or Atom feed ({kind}); skipped")
+        title = _plain(_text(result.get("feed", {}).get("title"))) or None
+    except SourceError:
+        raise
     except Exception as error:  # untrusted input may trip any parser bug; it must not stop the run
         log.debug("%s: feedparser failed", url, exc_info=True)
         raise SourceError(f"{url}: cannot parse the feed ({type(error).__name__}); skipped") from None
-    if not result.get("version") and not result.entries:
-        kind = (content_type or "unknown type").split(";")[0]
-        raise SourceError(f"{url}: not an RSS or Atom feed ({kind}); skipped")
-    entries = tuple(_entry(item, zone) for item in result.entries[:max_items])
-    title = _plain(result.feed.get("title", "")) or None
-    return Feed(title, entries)
+    entries: list[Entry] = []
+    unreadable: list[tuple[str, str]] = []
+    for number, item in enumerate(items[:max_items], start=1):
+        try:
+            entries.append(_entry(item, zone, url))
+        except Exception as error:  # one entry's failure, whatever it is, skips that entry only
+            log.debug("%s: entry %d failed", url, number, exc_info=True)
+            what = _entry_name(item) or f"entry {number}"
+            reason = str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
+            unreadable.append((what, f"{url}: {what!r} cannot be read ({reason}); skipped"))
+    return Feed(title, tuple(entries), tuple(unreadable))
 
 
-def _entry(item: Any, zone: ZoneInfo) -> Entry:
-    bodies = [c.get("value", "") for c in item.get("content", []) if c.get("value")]
-    summary = item.get("summary", "")
-    body = max([*bodies, summary], key=len)
-    text = parse_html(body) if body.strip() else ParsedText(None, None, (), frozenset())
+def _entry(item: Any, zone: ZoneInfo, url: str) -> Entry:
+    bodies = [_text(c.get("value")) for c in item.get("content") or [] if isinstance(c, dict)]
+    body = max([*bodies, _text(item.get("summary"))], key=len)
+    text = parse_html(body, url) if body.strip() else ParsedText(None, None, (), frozenset())
     words = sum(len(p.split()) for p in text.paragraphs)
     last = text.paragraphs[-1] if text.paragraphs else ""
-    link = item.get("link") or None
+    link = _text(item.get("link")).strip() or None
     if link is not None and not link.lower().startswith(("http://", "https://")):
         link = None  # javascript:, file:, mailto: … are never followed
     elif link is not None:
         link = strip_tracking(link)
     return Entry(
-        title=_plain(item.get("title", "")),
+        title=_plain(_text(item.get("title"))),
         link=link,
         published=_published(item, zone),
         text=ParsedText(None, text.source, text.paragraphs, text.headline_paragraphs),
@@ -117,12 +137,29 @@ def _entry(item: Any, zone: ZoneInfo) -> Entry:
     )
 
 
+def _entry_name(item: Any) -> str:
+    try:
+        return _text(item.get("link")) or _plain(_text(item.get("title")))
+    except Exception:  # the entry is already broken; its name is only for the message
+        return ""
+
+
+def _text(value: object) -> str:
+    """A feed field as text: feedparser gives None (or no key) for fields it could not read."""
+    return value if isinstance(value, str) else ""
+
+
 def _published(item: Any, zone: ZoneInfo) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = item.get(key)
+        # The raw keys: FeedParserDict.get maps updated_parsed to published_parsed, with a warning.
+        parsed = dict.get(item, key) if isinstance(item, dict) else None
         if parsed:
-            # feedparser normalises every date format to a UTC struct_time.
-            return datetime.fromtimestamp(calendar.timegm(parsed), UTC).astimezone(zone)
+            # feedparser normalises every date format to a UTC struct_time; a date no
+            # datetime can hold (year 0, year 99999) counts as no date.
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), UTC).astimezone(zone)
+            except (ValueError, OverflowError, OSError, TypeError):
+                return None
     return None
 
 

@@ -1,15 +1,20 @@
 """Main text of a local HTML (or rendered Markdown) file: title, headings, paragraphs.
 
-A small block-level reader over the standard library's HTMLParser: it keeps the
-text of paragraphs, list items, quotes and headings, and drops scripts, styles
-and page furniture (nav, header, footer, aside, forms).
+A small block-level reader fed by lxml's HTML parser (libxml2, linear time on any
+input; the standard library's html.parser is quadratic on crafted markup and
+asserts on some declarations): it keeps the text of paragraphs, list items,
+quotes and headings, and drops scripts, styles and page furniture (nav, header,
+footer, aside, forms).
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from typing import Any
 
+from lxml import etree
+
+from briefing.errors import SourceError
 from briefing.ingest.text import ParsedText, strip_source_tag
 
 _BLOCKS = {
@@ -46,9 +51,10 @@ _SKIP = {
 _SPACES = re.compile(r"\s+")
 
 
-class _BlockReader(HTMLParser):
+class _BlockReader:
+    """An lxml parser target: start, end and data events in document order."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.title = ""
         self.blocks: list[tuple[str, str]] = []  # (kind: "p" | "h1".."h6" | "caption", text)
         self._buffer: list[str] = []
@@ -56,19 +62,20 @@ class _BlockReader(HTMLParser):
         self._skip_depth = 0
         self._in_title = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: Any, attrib: Any) -> None:
+        tag = _name(tag)
         if tag in _SKIP:
             self._skip_depth += 1
         elif tag == "title":
             self._in_title = True
-        elif tag in _BLOCKS or tag in _HEADINGS or tag == "br":
-            if tag == "br":
-                self._buffer.append(" ")
-                return
+        elif tag == "br":
+            self._buffer.append(" ")
+        elif tag in _BLOCKS or tag in _HEADINGS:
             self._flush()
             self._kind = tag if tag in _HEADINGS else ("caption" if tag == "figcaption" else "p")
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: Any) -> None:
+        tag = _name(tag)
         if tag in _SKIP:
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag == "title":
@@ -76,14 +83,16 @@ class _BlockReader(HTMLParser):
         elif tag in _BLOCKS or tag in _HEADINGS:
             self._flush()
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if self._in_title:
             self.title += data
         elif not self._skip_depth:
             self._buffer.append(data)
 
+    def comment(self, text: str) -> None:
+        pass  # comments are not text
+
     def close(self) -> None:
-        super().close()
         self._flush()
 
     def _flush(self) -> None:
@@ -94,10 +103,22 @@ class _BlockReader(HTMLParser):
         self._kind = "p"
 
 
-def parse_html(markup: str) -> ParsedText:
+def _name(tag: Any) -> str:
+    # Processing instructions and entities arrive as functions, not names.
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def parse_html(markup: str, name: str = "HTML") -> ParsedText:
+    """The blocks of text in markup; SourceError (naming it) if the parser gives up."""
     reader = _BlockReader()
-    reader.feed(markup)
-    reader.close()
+    if markup.strip():
+        parser = etree.HTMLParser(target=reader, recover=True, no_network=True, remove_pis=True)
+        try:
+            # Text, not bytes: no <meta charset> can make libxml2 re-decode it.
+            parser.feed(markup)
+            parser.close()
+        except (etree.LxmlError, ValueError, TypeError) as error:
+            raise SourceError(f"{name}: cannot parse the HTML ({error}); skipped") from None
     title = _SPACES.sub(" ", reader.title).strip() or None
     blocks = list(reader.blocks)
     if blocks and blocks[0][0] == "h1":

@@ -1,18 +1,28 @@
-"""The one way feeds and pages are fetched: limited, polite, cached between runs.
+"""The one way feeds, pages and pings are fetched: limited, polite, cached between runs.
 
-Every request has a timeout and a size cap (checked while streaming, after
-decompression), follows a bounded number of http(s)-only redirects, sends a
-clear User-Agent and, when the server gave an ETag or Last-Modified before,
-asks conditionally and reuses the cached body on 304. At most one request is
-in flight per host, with a pause between two requests to the same host.
+Every request has a wall-clock deadline (connect, TLS, headers and body: a
+trickling server cannot extend it) and a size cap (checked while streaming,
+after decompression), follows a bounded number of http(s)-only redirects, sends
+a clear User-Agent and, when the server gave an ETag or Last-Modified before,
+asks conditionally and reuses the cached body on 304. At most one request is in
+flight per host, with a pause between two requests to the same host.
+
+No request reaches a loopback, private, link-local, multicast or otherwise
+non-public address unless `fetch.allow_private_networks` is on, and even then
+only on the host and port of the configured URL it started from: a redirect or
+a link found in a feed or page never leads inside the network. The check is made
+on the addresses the host name resolves to, at every connection, so every
+redirect hop is checked and DNS cannot answer differently between check and use.
 """
 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import logging
 import re
+import socket
 import threading
 import time
 import zlib
@@ -25,8 +35,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util.connection import allowed_gai_family
 
 from briefing.config import FetchConfig
+from briefing.deadline import SocketWatch
 from briefing.deliver import atomic_write
 from briefing.errors import SourceError
 
@@ -39,7 +53,96 @@ CACHE_DAYS = 7  # cache entries unused this long are dropped: a feed gone for a 
 
 
 class FetchError(SourceError):
-    """A request failed: timeout, HTTP error, too big, bad redirect."""
+    """A request failed: timeout, HTTP error, too big, bad redirect, a private address."""
+
+
+class _PrivateAddress(Exception):
+    """The host resolves to an address this request may not reach (raised through urllib3)."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(host, address)
+        self.host, self.address = host, address
+
+
+def is_public_address(address: str) -> bool:
+    """False for loopback, private, link-local, multicast, reserved and unspecified addresses."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 scope (fe80::1%eth0) is not part of it
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return ip.is_global and not ip.is_multicast
+
+
+class _Exchange(threading.local):
+    """What the connection being opened in this thread is allowed: set per request by HttpClient."""
+
+    watch: SocketWatch | None = None
+    private_ok: tuple[str, int] | None = None  # (host, port) that may resolve to a private address
+
+
+_current = _Exchange()
+
+
+def _guarded_socket(host: str, port: int, timeout: float | None, options: Any) -> socket.socket:
+    """Resolve host, refuse a non-public address unless allowed, connect, and watch the socket."""
+    allowed = _current.private_ok == (host.lower(), port)
+    addresses = socket.getaddrinfo(host, port, allowed_gai_family(), socket.SOCK_STREAM)
+    for *_, sockaddr in addresses:
+        if not allowed and not is_public_address(str(sockaddr[0])):
+            raise _PrivateAddress(host, str(sockaddr[0]))
+    watch = _current.watch
+    if watch is not None:
+        if watch.expired:
+            raise TimeoutError("deadline passed before connecting")
+        timeout = min(timeout or watch.remaining(), watch.remaining())
+    error: OSError | None = None
+    for family, kind, proto, _, sockaddr in addresses:
+        sock = socket.socket(family, kind, proto)
+        try:
+            for option in options or ():
+                sock.setsockopt(*option)
+            sock.settimeout(timeout)
+            if watch is not None:
+                watch.watch(sock)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as failure:
+            error = failure
+            sock.close()
+    raise error or OSError(f"{host}: no address to connect to")
+
+
+class _GuardedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connect(self)
+
+
+class _GuardedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connect(self)
+
+
+def _connect(connection: HTTPConnection) -> socket.socket:
+    try:
+        return _guarded_socket(
+            connection._dns_host.strip("[]").rstrip("."),
+            connection.port or 80,
+            connection.timeout if isinstance(connection.timeout, int | float) else None,
+            connection.socket_options,
+        )
+    except socket.gaierror as error:
+        raise urllib3.exceptions.NameResolutionError(connection.host, connection, error) from error
+    except TimeoutError as error:
+        raise urllib3.exceptions.ConnectTimeoutError(connection, f"timed out ({error})") from error
+    except OSError as error:
+        raise urllib3.exceptions.NewConnectionError(connection, f"{error.strerror or error}") from error
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +152,14 @@ class Response:
     content_type: str
     body: bytes
     from_cache: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When a caller's time is up (a `clock()` value), and how to say so."""
+
+    at: float
+    why: str  # e.g. "its source's time (fetch.source_timeout: 120s) ran out"
 
 
 def default_user_agent() -> str:
@@ -92,7 +203,15 @@ class HttpCache:
                 )
                 for url, item in data.get("entries", {}).items()
             }
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as error:
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            RecursionError,
+            zlib.error,
+        ) as error:
             # A broken cache only costs full downloads; it must never stop the run.
             log.warning("%s: unreadable HTTP cache (%s); starting afresh", path, error)
             return {}
@@ -155,7 +274,7 @@ class HttpClient:
     """GET with limits; safe to share between threads.
 
     `clock` (seconds, monotonic) and `sleep` are injectable so tests of the
-    per-host delay and the time limit need not wait.
+    per-host delay need not wait.
     """
 
     def __init__(
@@ -177,25 +296,53 @@ class HttpClient:
             retries=False,
             timeout=urllib3.Timeout(connect=settings.timeout, read=settings.timeout),
         )
+        # Every connection is opened through the address check and the deadline's watch.
+        self._pool.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
         self._hosts_lock = threading.Lock()
         self._host_locks: dict[str, threading.Lock] = {}
         self._last_request: dict[str, float] = {}
+        self._watches: set[SocketWatch] = set()
+        self._aborted: str | None = None
 
     def close(self) -> None:
         self._pool.clear()
 
-    def get(self, url: str, accept: str = "*/*") -> Response:
-        """Fetch url; FetchError (naming the URL) on any failure."""
-        cached = self.cache.get(url)
+    def abort(self, reason: str) -> None:
+        """End every request in flight now and refuse new ones (the run's time is up)."""
+        with self._hosts_lock:
+            self._aborted = reason
+            watches = list(self._watches)
+        for watch in watches:
+            watch.expire()
+
+    def get(
+        self,
+        url: str,
+        accept: str = "*/*",
+        *,
+        origin: str | None = None,
+        deadline: Deadline | None = None,
+        use_cache: bool = True,
+    ) -> Response:
+        """Fetch url; FetchError (naming the URL) on any failure.
+
+        `origin` is the configured URL that `url` was found in (a feed's link to a
+        page), None when `url` is itself configured. `deadline` ends the request early,
+        e.g. when its source's time is up.
+        """
+        cached = self.cache.get(url) if use_cache else None
         headers = {"User-Agent": self._user_agent, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
         if cached is not None:
             if cached.etag:
                 headers["If-None-Match"] = cached.etag
             if cached.last_modified:
                 headers["If-Modified-Since"] = cached.last_modified
+        private_ok = _host_port(origin or url) if self.settings.allow_private_networks else None
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            status, location, content_type, body, validators = self._request(url, current, headers)
+            status, location, content_type, body, validators = self._request(
+                url, current, headers, private_ok, deadline
+            )
             if status == 304 and cached is not None:
                 return Response(cached.url, 304, cached.content_type, cached.body, from_cache=True)
             if status in _REDIRECTS and location:
@@ -204,36 +351,93 @@ class HttpClient:
             if status >= 400 or status == 304:
                 raise FetchError(f"{url}: HTTP {status}; skipped")
             response = Response(current, status, content_type, body, from_cache=False)
-            self.cache.put(url, response, *validators)
+            if use_cache:
+                self.cache.put(url, response, *validators)
             return response
         raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects; skipped")
 
     def _request(
-        self, url: str, current: str, headers: dict[str, str]
+        self,
+        url: str,
+        current: str,
+        headers: dict[str, str],
+        private_ok: tuple[str, int] | None,
+        deadline: Deadline | None,
     ) -> tuple[int, str, str, bytes, tuple[str | None, str | None]]:
         host = urlsplit(current).netloc.lower()
-        with self._host_lock(host):
-            self._wait_for(host)
+        lock = self._host_lock(host)
+        # Waiting for the host's turn counts against the caller's deadline, not the request's.
+        wait = -1.0 if deadline is None else max(0.0, deadline.at - self._clock())
+        if not lock.acquire(timeout=wait):
+            raise FetchError(f"{url}: not fetched: {self._late(deadline)}; skipped")
+        try:
+            self._wait_for(host, deadline)
             try:
-                return self._exchange(url, current, headers)
+                return self._exchange(url, current, headers, private_ok, deadline)
             finally:
                 self._last_request[host] = self._clock()
+        finally:
+            lock.release()
+
+    def _late(self, deadline: Deadline | None) -> str:
+        return self._aborted or (deadline.why if deadline else "time ran out")
 
     def _exchange(
-        self, url: str, current: str, headers: dict[str, str]
+        self,
+        url: str,
+        current: str,
+        headers: dict[str, str],
+        private_ok: tuple[str, int] | None,
+        deadline: Deadline | None,
+    ) -> tuple[int, str, str, bytes, tuple[str | None, str | None]]:
+        timeout = self.settings.timeout
+        own_deadline = self._clock() + timeout
+        if deadline is not None and deadline.at < own_deadline:
+            own_deadline, timed_out = deadline.at, self._late(deadline)
+        else:
+            timed_out = f"timed out after {timeout:g}s"
+        with SocketWatch(own_deadline, self._clock) as watch:
+            with self._hosts_lock:
+                if self._aborted:
+                    raise FetchError(f"{url}: not fetched: {self._aborted}; skipped")
+                self._watches.add(watch)
+            _current.watch, _current.private_ok = watch, private_ok
+            try:
+                return self._transfer(url, current, headers, watch)
+            except _PrivateAddress as refused:
+                where = "" if current == url else f" (redirected to {current})"
+                hint = (
+                    "a redirect or a link found in a feed or page never leads there"
+                    if self.settings.allow_private_networks
+                    else "set fetch.allow_private_networks: true if this source is on your own network"
+                )
+                raise FetchError(
+                    f"{url}{where}: {refused.host} is at {refused.address}, a private or local address; "
+                    f"not fetched ({hint}); skipped"
+                ) from None
+            except (urllib3.exceptions.HTTPError, OSError) as error:
+                if watch.expired:
+                    reason = self._aborted or timed_out
+                    raise FetchError(f"{url}: {reason}; skipped") from None
+                if isinstance(error, urllib3.exceptions.NewConnectionError):
+                    raise FetchError(f"{url}: cannot connect ({_reason(error)}); skipped") from None
+                if isinstance(error, urllib3.exceptions.TimeoutError | TimeoutError):
+                    raise FetchError(f"{url}: {timed_out}; skipped") from None
+                raise FetchError(f"{url}: cannot fetch ({_reason(error)}); skipped") from None
+            finally:
+                _current.watch = _current.private_ok = None
+                with self._hosts_lock:
+                    self._watches.discard(watch)
+
+    def _transfer(
+        self, url: str, current: str, headers: dict[str, str], watch: SocketWatch
     ) -> tuple[int, str, str, bytes, tuple[str | None, str | None]]:
         limit = self.settings.max_bytes
-        started = self._clock()
-        try:
-            response = self._pool.request(
-                "GET", current, headers=headers, redirect=False, preload_content=False
-            )
-        except urllib3.exceptions.NewConnectionError as error:  # (a ConnectTimeoutError subclass)
-            raise FetchError(f"{url}: cannot connect ({_reason(error)}); skipped") from None
-        except urllib3.exceptions.TimeoutError:
-            raise FetchError(f"{url}: timed out after {self.settings.timeout:g}s; skipped") from None
-        except urllib3.exceptions.HTTPError as error:
-            raise FetchError(f"{url}: cannot fetch ({_reason(error)}); skipped") from None
+        # A new connection for every request: each one is opened through the address
+        # check and watched by this request's deadline (and a host gets one request a second).
+        response = self._pool.request(
+            "GET", current, headers={**headers, "Connection": "close"}, redirect=False, preload_content=False
+        )
         try:
             status = response.status
             location = response.headers.get("Location", "")
@@ -253,27 +457,36 @@ class HttpClient:
                 size += len(chunk)
                 if size > limit:
                     raise FetchError(f"{url}: response is over fetch.max_bytes ({_size(limit)}); skipped")
-                if self._clock() - started > self.settings.timeout:
-                    raise FetchError(f"{url}: timed out after {self.settings.timeout:g}s; skipped")
                 chunks.append(chunk)
+            if watch.expired:  # the last read may have ended only because the socket was shut
+                raise TimeoutError("deadline passed")
             return status, location, content_type, b"".join(chunks), validators
-        except urllib3.exceptions.TimeoutError:
-            raise FetchError(f"{url}: timed out after {self.settings.timeout:g}s; skipped") from None
-        except urllib3.exceptions.HTTPError as error:
-            raise FetchError(f"{url}: cannot fetch ({_reason(error)}); skipped") from None
         finally:
+            response.close()
             response.release_conn()
 
     def _host_lock(self, host: str) -> threading.Lock:
         with self._hosts_lock:
             return self._host_locks.setdefault(host, threading.Lock())
 
-    def _wait_for(self, host: str) -> None:
+    def _wait_for(self, host: str, deadline: Deadline | None) -> None:
         last = self._last_request.get(host)
         if last is not None:
             pause = last + self.settings.per_host_delay - self._clock()
+            if deadline is not None:
+                pause = min(pause, deadline.at - self._clock())
             if pause > 0:
                 self._sleep(pause)
+
+
+def _host_port(url: str) -> tuple[str, int] | None:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").rstrip(".")
+    return (host.lower(), port) if host else None
 
 
 def _redirect_target(url: str, current: str, location: str) -> str:

@@ -18,7 +18,7 @@ from trafilatura import bare_extraction
 
 from briefing.errors import SourceError
 from briefing.ingest.html import parse_html
-from briefing.ingest.http import HttpClient
+from briefing.ingest.http import Deadline, HttpClient
 from briefing.ingest.text import ParsedText, decode, is_headline_like, strip_source_tag
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -51,9 +51,11 @@ def declared_charset(body: bytes, content_type: str) -> str | None:
     if name is None:
         return None
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        codec = codecs.lookup(name)
+    except (LookupError, ValueError):
         return None
+    # rot13, base64, zlib … are codecs too, but not text encodings: never decode a page with them.
+    return codec.name if getattr(codec, "_is_text_encoding", True) else None
 
 
 def decode_page(body: bytes, content_type: str, name: str) -> str:
@@ -61,7 +63,7 @@ def decode_page(body: bytes, content_type: str, name: str) -> str:
     if charset is not None:
         try:
             return body.decode(charset)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError, ValueError):
             pass  # the declaration lies; fall back to detection
     return decode(body, name).text
 
@@ -132,8 +134,18 @@ def parse_saved_page(html: str, name: str) -> ParsedText:
     return page.text
 
 
-def fetch_page(client: HttpClient, url: str, zone: ZoneInfo) -> Page:
-    response = client.get(url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+def fetch_page(
+    client: HttpClient,
+    url: str,
+    zone: ZoneInfo,
+    *,
+    origin: str | None = None,
+    deadline: Deadline | None = None,
+) -> Page:
+    """A page's main text; `origin` is the configured feed it was linked from, if any."""
+    response = client.get(
+        url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", origin=origin, deadline=deadline
+    )
     kind = response.content_type.split(";")[0].strip().lower()
     if kind and kind not in HTML_TYPES and not kind.startswith("text/"):
         raise SourceError(f"{url}: is {kind}, not a web page; skipped")

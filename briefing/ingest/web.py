@@ -11,7 +11,8 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,7 +23,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from briefing.config import Config, FeedSource, UrlSource
 from briefing.errors import SourceError
 from briefing.ingest.feeds import FEED_TYPES, Entry, parse_feed
-from briefing.ingest.http import HttpClient
+from briefing.ingest.http import Deadline, HttpClient
 from briefing.ingest.pages import Page, fetch_page
 from briefing.ingest.text import ParsedText, clip_title
 from briefing.ingest.window import Window
@@ -47,37 +48,74 @@ def read_web_sources(
     window: Window,
     client: HttpClient,
     progress: bool = False,
+    deadline: float | None = None,
 ) -> list[SourceResult]:
-    """One result per source, in the order given."""
+    """One result per source, in the order given.
+
+    When `deadline` (time.monotonic()) passes, the requests in flight are ended,
+    the sources not finished are skipped, and the results so far are returned.
+    """
     results: list[SourceResult | None] = [None] * len(sources)
-    with (
-        ThreadPoolExecutor(max_workers=config.fetch.concurrency, thread_name_prefix="fetch") as pool,
-        _progress_bar(len(sources), progress) as advance,
-    ):
-        futures = {
-            pool.submit(_read_source, source, config, window, client): i for i, source in enumerate(sources)
-        }
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            advance()
+    pool = ThreadPoolExecutor(max_workers=config.fetch.concurrency, thread_name_prefix="fetch")
+    futures: dict[Future[SourceResult], int] = {}
+    try:
+        with _progress_bar(len(sources), progress) as advance:
+            futures = {
+                pool.submit(_read_source, source, config, window, client, deadline): i
+                for i, source in enumerate(sources)
+            }
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                for future in as_completed(futures, timeout=remaining):
+                    results[futures[future]] = future.result()
+                    advance()
+            except FuturesTimeout:
+                reason = f"not read: {run_out(config)}"
+                client.abort(run_out(config))
+                for i, source in enumerate(sources):
+                    if results[i] is None:
+                        label = source_label(source)
+                        log.warning("%s: %s; skipped", label, reason)
+                        results[i] = SourceResult((), (Skipped(label, f"{label}: {reason}; skipped"),), True)
+    finally:
+        # Workers still running end at once (their requests were aborted); do not wait for them.
+        pool.shutdown(wait=False, cancel_futures=True)
     return [r for r in results if r is not None]
+
+
+def run_out(config: Config) -> str:
+    return f"the run's time for sources (fetch.run_timeout: {config.fetch.run_timeout:g}s) ran out"
 
 
 def source_label(source: WebSource) -> str:
     return source.feed if isinstance(source, FeedSource) else source.url
 
 
-def _read_source(source: WebSource, config: Config, window: Window, client: HttpClient) -> SourceResult:
+def _read_source(
+    source: WebSource, config: Config, window: Window, client: HttpClient, run_deadline: float | None
+) -> SourceResult:
+    """Everything one source gives; any failure in it, of any kind, is this source's alone."""
     label = source_label(source)
     started = time.monotonic()
+    deadline = Deadline(
+        started + config.fetch.source_timeout,
+        f"its source's time (fetch.source_timeout: {config.fetch.source_timeout:g}s) ran out",
+    )
+    if run_deadline is not None and run_deadline < deadline.at:
+        deadline = Deadline(run_deadline, run_out(config))
     try:
         if isinstance(source, FeedSource):
-            articles, skipped, total = _read_feed(source, config, window, client)
+            articles, skipped, total = _read_feed(source, config, window, client, deadline)
         else:
-            articles, skipped, total = _read_page(source, config, window, client)
+            articles, skipped, total = _read_page(source, config, window, client, deadline)
     except SourceError as error:
         log.warning("%s", error)
         return SourceResult((), (Skipped(label, str(error)),), failed=True)
+    except Exception as error:  # a bug or a parser tripped by hostile input: skip the source, not the run
+        log.debug("%s: failed", label, exc_info=True)
+        reason = f"{label}: cannot be read ({type(error).__name__}: {error}); skipped (-vv shows why)"
+        log.warning("%s", reason)
+        return SourceResult((), (Skipped(label, reason),), failed=True)
     log.info(
         "%s: %d of %d items in the window, %.2fs", label, len(articles), total, time.monotonic() - started
     )
@@ -85,35 +123,54 @@ def _read_source(source: WebSource, config: Config, window: Window, client: Http
 
 
 def _read_feed(
-    source: FeedSource, config: Config, window: Window, client: HttpClient
+    source: FeedSource, config: Config, window: Window, client: HttpClient, deadline: Deadline
 ) -> tuple[list[Article], list[Skipped], int]:
-    response = client.get(source.feed, accept=FEED_TYPES)
+    response = client.get(source.feed, accept=FEED_TYPES, deadline=deadline)
     if response.from_cache:
         log.info("%s: not modified since the last run; using the cached copy", source.feed)
     feed = parse_feed(response.body, response.content_type, response.url, config.zone, source.max_items)
     name = source.name or feed.title or _host(source.feed)
     articles: list[Article] = []
     skipped: list[Skipped] = []
+    for what, reason in feed.unreadable:
+        log.warning("%s", reason)
+        skipped.append(Skipped(what, reason))
+    late = 0
     for entry in feed.entries:
         if not window.contains(entry.published):
             continue
         if entry.published is None:
             log.info("%s: %r has no date; kept (undated)", source.feed, entry.title or entry.link)
+        fetch = time.monotonic() < deadline.at
+        late += not fetch and entry.teaser and source.full_text and bool(entry.link)
         try:
-            articles.append(_entry_article(entry, name, source, config, client))
+            articles.append(_entry_article(entry, name, source, config, client, deadline if fetch else None))
         except SourceError as error:
             log.warning("%s", error)
             skipped.append(Skipped(entry.link or source.feed, str(error)))
+        except Exception as error:  # one entry's failure, whatever it is, skips that entry only
+            log.debug("%s: entry failed", source.feed, exc_info=True)
+            reason = f"{entry.link or source.feed}: cannot be read ({type(error).__name__}: {error}); skipped"
+            log.warning("%s", reason)
+            skipped.append(Skipped(entry.link or source.feed, reason))
+    if late:
+        log.warning("%s: %s; %d teaser entries keep the feed's own text", source.feed, deadline.why, late)
     return articles, skipped, len(feed.entries)
 
 
 def _entry_article(
-    entry: Entry, name: str, source: FeedSource, config: Config, client: HttpClient
+    entry: Entry,
+    name: str,
+    source: FeedSource,
+    config: Config,
+    client: HttpClient,
+    deadline: Deadline | None,
 ) -> Article:
+    """The entry as an article; `deadline` None: no time left to fetch its page."""
     text = entry.text
-    if entry.teaser and source.full_text and entry.link:
+    if entry.teaser and source.full_text and entry.link and deadline is not None:
         try:
-            page = fetch_page(client, entry.link, config.zone)
+            page = fetch_page(client, entry.link, config.zone, origin=source.feed, deadline=deadline)
         except SourceError as error:
             if not text.paragraphs:
                 raise
@@ -129,9 +186,9 @@ def _entry_article(
 
 
 def _read_page(
-    source: UrlSource, config: Config, window: Window, client: HttpClient
+    source: UrlSource, config: Config, window: Window, client: HttpClient, deadline: Deadline
 ) -> tuple[list[Article], list[Skipped], int]:
-    page = _fetch(source, config, client)
+    page = _fetch(source, config, client, deadline)
     if not window.contains(page.published, page.date_only):
         log.info("%s: published %s, outside the window; left out", source.url, f"{page.published:%Y-%m-%d}")
         return [], [], 1
@@ -141,8 +198,8 @@ def _read_page(
     return [_article(page.text, page.text.title, name, page.url, page, config.language)], [], 1
 
 
-def _fetch(source: UrlSource, config: Config, client: HttpClient) -> Page:
-    page = fetch_page(client, source.url, config.zone)
+def _fetch(source: UrlSource, config: Config, client: HttpClient, deadline: Deadline) -> Page:
+    page = fetch_page(client, source.url, config.zone, deadline=deadline)
     # The page may name a canonical URL elsewhere; the user's own URL is the one shown.
     return Page(source.url, page.text, page.site_name, page.published, page.date_only)
 

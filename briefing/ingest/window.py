@@ -53,7 +53,7 @@ def last_run_path(config: Config) -> Path:
 def window_for(config: Config, now: datetime, day: date | None = None) -> Window:
     zone = config.zone
     end = now.astimezone(zone)
-    if day is not None:
+    if day is not None and day < end.date():  # a day that is over: the window ends with it
         day_end = datetime.combine(day + timedelta(days=1), time(0), zone)
         end = min(end, day_end)
     since = config.window.since
@@ -63,11 +63,19 @@ def window_for(config: Config, now: datetime, day: date | None = None) -> Window
         last = read_last_run(config)
         if last is None:
             log.info("window: no earlier run on record; taking the last %s", _hours(FIRST_RUN))
-            return Window(end - FIRST_RUN, end)
+            return Window(_before(end, FIRST_RUN), end)
         return Window(min(last.astimezone(zone), end), end)
     span = parse_since(since)
     assert span is not None  # validated with the config
-    return Window(end - span, end)
+    return Window(_before(end, span), end)
+
+
+def _before(end: datetime, span: timedelta) -> datetime | None:
+    """end - span, or no lower bound when that is before the first representable time."""
+    try:
+        return (end - span).astimezone(end.tzinfo)
+    except OverflowError:
+        return None
 
 
 def read_last_run(config: Config) -> datetime | None:
@@ -77,7 +85,7 @@ def read_last_run(config: Config) -> datetime | None:
         stamp = datetime.fromisoformat(data["last_run"])
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
         log.warning("%s: unreadable (%s); taking the last %s", path, error, _hours(FIRST_RUN))
         return None
     return stamp if stamp.tzinfo else None
