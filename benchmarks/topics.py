@@ -1,4 +1,4 @@
-"""Topic benchmark: segmentation, configured topics and discovery on public data.
+"""Topic benchmark: segmentation and configured topics on public data (stories: benchmarks/stories.py).
 
     .venv/bin/python benchmarks/topics.py [--data ../shared/eval] [--docs 300] [--seed 13]
                                           [--only NAME] [--profile] [--threads 1]
@@ -11,16 +11,15 @@ prints Markdown tables:
    of 3–6 BBC articles, consecutive articles always from different categories
    (the first five all different). Units are paragraphs. Pk and WindowDiff per
    document (k = half the mean reference segment length), averaged over documents,
-   for our segmenter, our full assignment with no configured topics, nltk's
-   TextTiling and the trivial baselines.
+   for our segmenter, our stories with no configured topics, nltk's TextTiling
+   and the trivial baselines.
 2. Choi 3-11: the 400 documents; units are sentences; beside the published figures.
 3. Configured topics: benchmarks/bbc_topics.yaml (the five categories, ten keywords
    each, written once and not fitted) over every paragraph of the 2,225 articles.
-4. Discovery: no configured topics, all 2,225 articles, NMI/ARI against the categories.
-5. Time and peak memory: every task runs in a fresh (spawned) process; "load" is
+4. Time and peak memory: every task runs in a fresh (spawned) process; "load" is
    reading the files and `segment()`, "algorithm" is the call being measured.
 
-Only `_segment_units`, `_prepare`, `_assign` and `load_specs` call briefing's API
+Only `_segment_units`, `_prepare`, `_assign`, `_stories` and `load_specs` call briefing's API
 (besides its English stop words, given to TextTiling).
 """
 
@@ -161,8 +160,8 @@ def read_choi(data: Path) -> list[Document]:
 def _segment_units(units: Sequence[str]) -> set[int]:
     """Our segmenter on its own: the units where a new segment starts."""
     from briefing.language import content_stems
-    from briefing.topics.boundaries import segment_starts
-    from briefing.topics.vectors import count_matrix
+    from briefing.stories.boundaries import segment_starts
+    from briefing.vectors import count_matrix
 
     counts = count_matrix([content_stems(text, LANGUAGE) for text in units])[0]
     return set(segment_starts(counts))
@@ -182,30 +181,34 @@ def _prepare(articles: Sequence[tuple[str, Sequence[str]]]) -> list[Any]:
     return prepared
 
 
-def _assign(
-    prepared: Sequence[Any], specs: Sequence[Any], max_topics: int | None
-) -> tuple[list[list[str]], list[tuple[str, str]]]:
-    """Topic id of every paragraph, article by article, and the topics as (id, title).
+def _assign(prepared: Sequence[Any], specs: Sequence[Any]) -> list[list[str]]:
+    """Configured topic id of every paragraph ("other" for none), article by article."""
+    from briefing.topics import assign_topics
 
-    `max_topics=None`: no discovery; otherwise discovery on with that cap.
-    """
-    from briefing.topics import DiscoveryOptions, assign_topics
-
-    discovery = (
-        DiscoveryOptions(enabled=True, max_topics=max_topics, min_passages=3)
-        if max_topics
-        else DiscoveryOptions(enabled=False)
-    )
     result = assign_topics(
-        [passages for _, passages in prepared], specs, LANGUAGE, [a.title for a, _ in prepared], discovery
+        [passages for _, passages in prepared], specs, LANGUAGE, [a.title for a, _ in prepared]
     )
-    ids = [p.topic_id for p in result.passages]
+    ids = [specs[label].topic.id if label >= 0 else "other" for label in result.labels]
+    return _per_article(prepared, ids)
+
+
+def _stories(prepared: Sequence[Any]) -> tuple[list[list[str]], int]:
+    """Story id of every paragraph, article by article (no topics configured), and the story count."""
+    from briefing.stories import find_stories
+
+    stories = find_stories([a for a, _ in prepared], [passages for _, passages in prepared])
+    story_of = {(p.article_id, p.index): story.id for story in stories for p in story.passages}
+    ids = [story_of[p.article_id, p.index] for _, passages in prepared for p in passages]
+    return _per_article(prepared, ids), len(stories)
+
+
+def _per_article(prepared: Sequence[Any], ids: Sequence[str]) -> list[list[str]]:
     labels, start = [], 0
     for _, passages in prepared:
-        labels.append(ids[start : start + len(passages)])
+        labels.append(list(ids[start : start + len(passages)]))
         start += len(passages)
-    assert start == len(ids), "assign_topics must return every passage, in reading order"
-    return labels, [(t.id, t.title) for t in result.topics]
+    assert start == len(ids), "every passage must be labelled, in reading order"
+    return labels
 
 
 def load_specs(path: Path) -> tuple[Any, ...]:
@@ -302,14 +305,9 @@ def task_news_assign(options: argparse.Namespace, clock: Clock) -> Result:
     # No title: the segmentation must come from the paragraphs alone, as for the other methods.
     prepared = _prepare([("", d.units) for d in documents])
     clock.lap("load")
-    labels, topics = _assign(prepared, (), 8)
+    labels, stories = _stories(prepared)
     clock.lap("algorithm")
-    other = sum(x.count("other") for x in labels) / sum(len(x) for x in labels)
-    return {
-        **segmentation_scores(documents, [changes(x) for x in labels]),
-        "topics": len(topics),
-        "other": other,
-    }
+    return {**segmentation_scores(documents, [changes(x) for x in labels]), "stories": stories}
 
 
 def task_news_texttiling(options: argparse.Namespace, clock: Clock) -> Result:
@@ -388,7 +386,7 @@ def task_configured(options: argparse.Namespace, clock: Clock) -> Result:
     specs = load_specs(TOPICS_FILE)
     prepared = _prepare([(s.title, s.paragraphs) for s in stories])
     clock.lap("load")
-    labels, _ = _assign(prepared, specs, None)
+    labels = _assign(prepared, specs)
     clock.lap("algorithm")
     categories = sorted({s.category for s in stories})
     truth = [s.category for s, x in zip(stories, labels, strict=True) for _ in x]
@@ -423,34 +421,6 @@ def task_configured(options: argparse.Namespace, clock: Clock) -> Result:
     }
 
 
-def task_discovery(max_topics: int) -> Callable[[argparse.Namespace, Clock], Result]:
-    def run(options: argparse.Namespace, clock: Clock) -> Result:
-        from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
-        stories = read_bbc(options.data)[0]
-        prepared = _prepare([(s.title, s.paragraphs) for s in stories])
-        clock.lap("load")
-        labels, topics = _assign(prepared, (), max_topics)
-        clock.lap("algorithm")
-        truth = [s.category for s, x in zip(stories, labels, strict=True) for _ in x]
-        predicted = [label for x in labels for label in x]
-        found = []
-        for ident, title in [*topics, ("other", "Other news")]:
-            members = [t for t, p in zip(truth, predicted, strict=True) if p == ident]
-            top = Counter(members).most_common(1)
-            found.append((title, len(members), *(top[0] if top else ("-", 0))))
-        return {
-            "paragraphs": len(truth),
-            "topics": len(topics),
-            "nmi": float(normalized_mutual_info_score(truth, predicted)),
-            "ari": float(adjusted_rand_score(truth, predicted)),
-            "other": predicted.count("other") / len(predicted),
-            "found": found,
-        }
-
-    return run
-
-
 def majority(labels: Sequence[str]) -> str:
     """The most frequent label; a tie goes to the one that comes first in reading order."""
     counts = Counter(labels)
@@ -462,13 +432,13 @@ def accuracy(truth: Sequence[str], predicted: Sequence[str]) -> float:
     return sum(t == p for t, p in zip(truth, predicted, strict=True)) / len(truth)
 
 
-BRIEFING = ("briefing.segment", "briefing.topics", "briefing.language")
+BRIEFING = ("briefing.segment", "briefing.topics", "briefing.stories", "briefing.language")
 SKLEARN = ("sklearn.metrics",)
 # name → (label, task, modules imported before the clock starts)
 TASKS: dict[str, tuple[str, Callable[[argparse.Namespace, Clock], Result], tuple[str, ...]]] = {
     "news-baselines": ("News: trivial baselines", task_news_baselines, ()),
     "news-segmenter": ("News: segment_starts on paragraphs", task_news_segmenter, BRIEFING),
-    "news-assign": ("News: assign_topics, discovery, no topics", task_news_assign, BRIEFING),
+    "news-assign": ("News: find_stories, no topics", task_news_assign, BRIEFING),
     "news-texttiling": (
         "News: nltk TextTiling",
         task_news_texttiling,
@@ -476,8 +446,6 @@ TASKS: dict[str, tuple[str, Callable[[argparse.Namespace, Clock], Result], tuple
     ),
     "choi": ("Choi 3-11: segment_starts on sentences", task_choi, BRIEFING),
     "configured": ("BBC: configured topics, 2,225 articles", task_configured, BRIEFING + SKLEARN),
-    "discovery-8": ("BBC: discovery, max_topics 8", task_discovery(8), BRIEFING + SKLEARN),
-    "discovery-20": ("BBC: discovery, max_topics 20", task_discovery(20), BRIEFING + SKLEARN),
 }
 
 
@@ -566,7 +534,7 @@ def report(runs: dict[str, dict[str, Any]], options: argparse.Namespace) -> str:
             r = ok["news-assign"]
             rows.append(
                 (
-                    f"briefing: assign_topics, no topics, discovery ({r['topics']} topics)",
+                    f"briefing: stories, no topics ({r['stories']} stories)",
                     r["pk"],
                     r["wd"],
                     r["segments"],
@@ -589,10 +557,8 @@ def report(runs: dict[str, dict[str, Any]], options: argparse.Namespace) -> str:
             )
         if "news-assign" in ok:
             notes.append(
-                "assign_topics: all documents as one day, each document one article with no title; "
-                "a boundary wherever consecutive paragraphs get different topic ids "
-                f'({ok["news-assign"]["other"]:.1%} of the paragraphs went to "other", '
-                "where neighbouring stories cannot be told apart)."
+                "stories: all documents as one day, each document one article with no title; "
+                "a boundary wherever consecutive paragraphs belong to different stories."
             )
         if base and base["latin1"]:
             notes.append(f"Not UTF-8, read as Latin-1: {', '.join(base['latin1'])}.")
@@ -636,35 +602,8 @@ def report(runs: dict[str, dict[str, Any]], options: argparse.Namespace) -> str:
             table(("", *shown), [(name, *row) for name, row in zip(shown[:-1], matrix, strict=False)]) + "\n"
         )
 
-    disc = [name for name in ("discovery-8", "discovery-20") if name in ok]
-    if disc:
-        out.append("### 4. Discovery (no configured topics, 2,225 articles, paragraph level)\n")
-        rows = [
-            (
-                n.split("-")[1],
-                ok[n]["topics"],
-                ok[n]["nmi"],
-                ok[n]["ari"],
-                ok[n]["other"],
-            )
-            for n in disc
-        ]
-        out.append(table(("max_topics", "Topics found", "NMI", "ARI", 'Share in "other"'), rows) + "\n")
-        for n in disc:
-            out.append(
-                f"Topics found with max_topics {n.split('-')[1]} "
-                "(dominant category among their paragraphs):\n"
-            )
-            out.append(
-                table(
-                    ("Title", "Paragraphs", "Dominant category", "Share"),
-                    [(t, size, cat, count / size if size else 0.0) for t, size, cat, count in ok[n]["found"]],
-                )
-                + "\n"
-            )
-
     out.append(
-        f"### 5. Time and peak memory (each task in a fresh process, {options.threads} BLAS thread(s))\n"
+        f"### 4. Time and peak memory (each task in a fresh process, {options.threads} BLAS thread(s))\n"
     )
     rows = []
     for name, run in runs.items():
@@ -721,8 +660,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for needed in ("bbc/articles", "choi"):
         if not (options.data / needed).is_dir():
             parser.error(f"{options.data / needed}: not found; pass --data with the public eval folder")
-    # Set before the spawned tasks import NumPy. Multi-threaded BLAS on a busy 2-core machine made
-    # the SVD in discovery vary from 4 s to 13 s between identical runs; one thread is steady.
+    # Set before the spawned tasks import NumPy: multi-threaded BLAS on a busy 2-core machine
+    # makes identical runs vary a lot; one thread is steady.
     for variable in THREAD_VARIABLES:
         os.environ[variable] = str(options.threads)
     runs: dict[str, dict[str, Any]] = {}

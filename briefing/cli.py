@@ -20,15 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from briefing.config import (
     DEFAULT_CONFIG,
-    OTHER_TOPIC_ID,
     Config,
     FileSource,
     SummaryConfig,
     load_config,
     parse_config,
 )
-from briefing.errors import BriefingError
-from briefing.models import Topic
+from briefing.errors import BriefingError, SourceError
 from briefing.summarise.registry import algorithm_names
 
 if TYPE_CHECKING:
@@ -130,16 +128,19 @@ def _parser() -> argparse.ArgumentParser:
 
     topics = commands.add_parser(
         "topics",
+        aliases=["stories"],
         parents=[common],
-        help="show which paragraphs of which article went to which topic",
+        help="show the day's stories: which paragraphs of which article joined each, and why",
     )
     topics.add_argument(
         "files", nargs="*", type=Path, help="read these files instead of the config's sources"
     )
     topics.add_argument(
-        "--discover", action="store_true", help="ignore the configured topics and discover them all"
+        "--discover", action="store_true", help="ignore the configured topics: the plain list of stories"
     )
-    topics.add_argument("--json", action="store_true", help="print the passages as JSON, as in briefing.json")
+    topics.add_argument(
+        "--json", action="store_true", help="print the sections and stories as JSON, as in briefing.json"
+    )
     topics.set_defaults(func=cmd_topics)
 
     check = commands.add_parser(
@@ -308,50 +309,50 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
-    from briefing.pipeline import topics_of
+    from briefing.models import Briefing
+    from briefing.pipeline import stories_of
+    from briefing.render import article_record, section_records
 
     config = _load(args)
     if args.files:
         sources = tuple(FileSource(path=str(p.resolve())) for p in args.files)
         config = config.model_copy(update={"sources": sources})
-    ingested, assignment = topics_of(config, discover=args.discover)
-    assignments = assignment.passages
-    titles = {t.id: t.title for t in assignment.topics} | {OTHER_TOPIC_ID: config.other_title}
+    ingested, sections = stories_of(config, use_topics=not args.discover)
+    if not ingested.articles and ingested.skipped:
+        raise SourceError("nothing could be read (see the warnings above); no stories to show")
     if args.json:
-        from briefing.render import passage_record
-
-        order = [*assignment.topics, Topic(id=OTHER_TOPIC_ID, title=config.other_title)]
-        listing = [
-            {
-                "id": topic.id,
-                "title": topic.title,
-                "discovered": topic.discovered,
-                "passages": [
-                    passage_record(a.passage, a.evidence) for a in assignments if a.topic_id == topic.id
-                ],
-            }
-            for topic in order
-        ]
-        print(json.dumps({"topics": [t for t in listing if t["passages"]]}, ensure_ascii=False, indent=2))
+        listing = Briefing(config.title, config.today(datetime.now(UTC)), sections, ingested.articles)
+        record = {
+            "sections": section_records(listing),
+            "articles": [article_record(a) for a in ingested.articles],
+            "skipped": [{"source": k.source, "reason": k.reason} for k in ingested.skipped],
+        }
+        print(json.dumps(record, ensure_ascii=False, indent=2))
         return 0
-    by_article = {a.id: a for a in ingested.articles}
-    width = max(len(topic_id) for topic_id in titles)
-    print("topics:")
-    for topic_id, title in titles.items():
-        print(f"  {topic_id:<{width}}  {title}")
-    current = None
-    for item in assignments:
-        article = by_article[item.passage.article_id]
-        if article.id != current:
-            current = article.id
-            print(f"\n{article.id}  {article.title}  ({article.source}, {article.path or article.url})")
-        terms = ", ".join(item.evidence.terms) or "-"
-        text = item.passage.text if len(item.passage.text) <= 60 else item.passage.text[:59] + "…"
-        kind = "" if item.passage.kind.value == "body" else f"[{item.passage.kind.value}] "
-        print(
-            f"  ¶{item.passage.index:<3} {item.topic_id:<{width}} {item.evidence.score:5.2f}  "
-            f"{terms[:36]:<36}  {kind}{text}"
-        )
+    by_id = {a.id: a for a in ingested.articles}
+    count = sum(len(section.stories) + len(section.more) for section in sections)
+    print(f"{count} stories from {len(ingested.articles)} articles")
+    number = 0
+    for section in sections:
+        if section.title:
+            print(f"\n== {section.title} ==")
+        for story, shown in [*((s, True) for s in section.stories), *((s, False) for s in section.more)]:
+            number += 1
+            shown_as = "shown whole" if shown else "one line"
+            counts = f"{len(story.article_ids)} articles, {len(story.sources)} sources"
+            print(f"\n{number:>3}. {story.title}  ({counts}; {shown_as})")
+            print(f"     terms: {', '.join(story.terms) or '-'}")
+            current = None
+            for passage, evidence in zip(story.passages, story.evidence, strict=True):
+                if passage.article_id != current:
+                    current = passage.article_id
+                    article = by_id[current]
+                    where = article.path or article.url or ""
+                    print(f"     {article.id}  {article.title}  ({article.source}, {where})")
+                terms = ", ".join(evidence.terms) or "-"
+                text = passage.text if len(passage.text) <= 60 else passage.text[:59] + "…"
+                kind = "" if passage.kind.value == "body" else f"[{passage.kind.value}] "
+                print(f"       ¶{passage.index:<3} {evidence.score:5.2f}  {terms[:36]:<36}  {kind}{text}")
     return 0
 
 
@@ -373,7 +374,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     config = config.model_copy(update={"summary": SummaryConfig.model_validate(summary)})
     ingested, result = summary_of(config)
     if args.format == "text":
-        for sentence in result.summary:
+        for sentence in result:
             print(sentence.text)
         return 0
     by_id = {a.id: a for a in ingested.articles}
@@ -388,7 +389,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
                 "start": s.start,
                 "end": s.end,
             }
-            for s in result.summary
+            for s in result
         ],
         "sources": [
             {"id": a.id, "title": a.title, "source": a.source, "path": a.path or "", "url": a.url or ""}

@@ -247,12 +247,42 @@ class TopicConfig(_Section):
 
 
 class DiscoveryConfig(_Section):
-    """Topics found in the passages that fit no configured topic."""
+    """No longer used: stories are always found from the data, with no limit (see `stories`)."""
 
-    max_topics: int = Field(default=8, ge=1, le=100, description="At most this many discovered topics.")
-    min_passages: int = Field(
-        default=3, ge=1, description="Smaller clusters (in paragraphs) go to the other-news topic."
+    max_topics: int = Field(default=8, ge=1, le=100, description="No longer used (before 0.2: a topic cap).")
+    min_passages: int = Field(default=3, ge=1, description="No longer used (before 0.2: a cluster size).")
+
+
+class StoriesConfig(_Section):
+    """How the day's articles become stories, and how many are shown whole."""
+
+    max: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Stories shown whole (summary, counts, headlines), the most important first; "
+        "every further story is one line under 'More stories'. The lead story of each configured "
+        "topic is always shown whole.",
     )
+    similarity: float | Literal["auto"] = Field(
+        default="auto",
+        description="Average cosine similarity at which groups of articles are one story: higher "
+        "splits more, lower merges more; 'auto' takes 4 times the day's typical similarity between "
+        "two articles, kept within 0.15-0.25.",
+    )
+
+    @field_validator("similarity", mode="before")
+    @classmethod
+    def _share(cls, value: object) -> object:
+        if value == "auto":
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise _invalid("similarity", f"{value!r} is neither auto nor a number between 0 and 1")
+        return float(value)
+
+    @property
+    def fixed_similarity(self) -> float | None:
+        return None if self.similarity == "auto" else float(self.similarity)
 
 
 class SummaryConfig(_Section):
@@ -529,15 +559,14 @@ class Config(_Section):
     timezone: str = Field(default="UTC", description="IANA zone that decides what 'today' is.")
     sources: tuple[Source, ...] = Field(min_length=1, description="Where articles come from.")
     topics: tuple[TopicConfig, ...] = Field(default=(), description="Configured topics, in order.")
+    stories: StoriesConfig = StoriesConfig()
+    other_title: str = Field(
+        default="Other news", description="Heading for the stories that match no configured topic."
+    )
     discover: bool = Field(
-        default=False,
-        description="Also find topics among the paragraphs that fit no configured topic "
-        "(always on when no topics are configured).",
+        default=False, description="No longer used (before 0.2: also discover topics); stories always are."
     )
     discovery: DiscoveryConfig = DiscoveryConfig()
-    other_title: str = Field(
-        default="Other news", description="Heading for paragraphs that fit no configured topic."
-    )
     summary: SummaryConfig = SummaryConfig()
     output: OutputConfig = OutputConfig()
     window: WindowConfig = WindowConfig()
@@ -581,6 +610,10 @@ class Config(_Section):
                 raise _invalid("duplicate", f"topic id {topic.id!r} is used twice")
             seen.add(topic.id)
         return self
+
+    def unused_keys(self) -> list[str]:
+        """Keys of earlier versions that are accepted but do nothing now: worth a warning."""
+        return [key for key in ("discover", "discovery") if key in self.model_fields_set]
 
     @property
     def zone(self) -> ZoneInfo:  # validated against the IANA names
@@ -715,6 +748,7 @@ def _describe(error: ValidationError) -> list[str]:
             *_EMAIL_ERROR_KINDS,
             "source",
             "since",
+            "similarity",
         }:
             pass
         elif kind == "title_header":

@@ -1,12 +1,12 @@
 """Plain, frozen values passed between the stages.
 
-ingest → Article; segment → Passage/Sentence; assign → Assignment;
-summarise → TopicSummary; the pipeline bundles them into a Briefing.
+ingest → Article; segment → Passage/Sentence; group → Story; section → Section;
+summarise fills each shown Story's summary; the pipeline bundles them into a Briefing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -24,6 +24,8 @@ class Article:
     published: datetime | None = None
     headline_paragraphs: frozenset[int] = frozenset()  # indices known to be headlines
     also_in: tuple[str, ...] = ()  # other sources that carried the same story
+    language: str = "english"  # the article's language (a name from language.supported_languages)
+    title_from_text: bool = False  # no headline was given: the title is the opening of the text
 
 
 class PassageKind(StrEnum):
@@ -57,26 +59,20 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class Topic:
+    """A configured topic: a section of the briefing that collects the stories matching it."""
+
     id: str
     title: str
     keywords: tuple[str, ...] = ()
     description: str = ""
-    discovered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Why a passage went to a topic: its score and the terms that matched."""
+    """Why a passage joined its story (or topic): how close it is, and the terms that tie it."""
 
     score: float
     terms: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AssignedPassage:
-    passage: Passage
-    topic_id: str
-    evidence: Evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,22 +84,46 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
-class TopicSummary:
-    topic: Topic
-    summary: tuple[Sentence, ...]
-    passages: tuple[Passage, ...]
-    article_ids: tuple[str, ...]
+class Story:
+    """An event a reader would name in a few words, told by one or many articles."""
+
+    id: str  # unique within the briefing; made from the title
+    title: str  # the headline that best represents it (or a phrase of its most central sentence)
+    terms: tuple[str, ...]  # key terms, most telling first
+    passages: tuple[Passage, ...]  # every passage of the story, in reading order
+    evidence: tuple[Evidence, ...]  # one per passage: why it joined the story
+    article_ids: tuple[str, ...]  # the articles it draws on, in reading order
+    headlines: tuple[str, ...]  # one per article: the headline its part of the story stands under
+    sources: tuple[str, ...]  # the outlets that carried it, each once (duplicates' outlets included)
+    newest: datetime | None = None  # the latest publication time among its articles
+    summary: tuple[Sentence, ...] = ()  # filled in for the stories shown whole
+    language: str = "english"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A configured topic's stories, or the stories no topic takes (the whole list when none is set)."""
+
+    id: str
+    title: str  # "" for the list of stories of a briefing with no configured topics
+    stories: tuple[Story, ...]  # shown whole, in order of importance
+    more: tuple[Story, ...] = ()  # one line each, under "More stories"
+    topic: Topic | None = None  # the configured topic; None for the stories that match none
 
 
 @dataclass(frozen=True, slots=True)
 class Briefing:
     title: str
     date: date
-    topics: tuple[TopicSummary, ...]
+    sections: tuple[Section, ...]
     articles: tuple[Article, ...]
     skipped: tuple[Skipped, ...] = ()
     intro: str = ""
-    assignments: tuple[AssignedPassage, ...] = field(default=(), compare=False)
+
+    @property
+    def stories(self) -> tuple[Story, ...]:
+        """Every story, shown whole or in one line, in the order the briefing shows them."""
+        return tuple(story for section in self.sections for story in (*section.stories, *section.more))
 
     def article(self, article_id: str) -> Article:
         for article in self.articles:

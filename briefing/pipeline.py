@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
-from briefing.config import OTHER_TOPIC_ID, Config, TopicConfig
+from briefing.config import Config, TopicConfig
 from briefing.errors import SourceError
 from briefing.ingest import Ingested, ingest
-from briefing.models import Article, Briefing, Passage, Topic, TopicSummary
+from briefing.models import Article, Briefing, Passage, Section, Sentence, Story, Topic
 from briefing.segment import segment
-from briefing.summarise import SummaryOptions, summarise_topic
-from briefing.topics import Assignment, DiscoveryOptions, TopicSpec, assign_topics
+from briefing.stories import find_stories
+from briefing.summarise import SummaryOptions, is_clean, summarise
+from briefing.topics import TopicLabels, TopicSpec, assign_topics
+from briefing.topics.sections import make_sections, topic_cuts, topic_of_story
+
+log = logging.getLogger("briefing")
 
 
 def topic_spec(topic: TopicConfig) -> TopicSpec:
@@ -33,23 +39,7 @@ def topic_specs(config: Config) -> tuple[TopicSpec, ...]:
     return tuple(topic_spec(t) for t in config.topics)
 
 
-def assign(
-    config: Config,
-    articles: Sequence[Article],
-    passages: tuple[tuple[Passage, ...], ...],
-    discover: bool | None = None,
-) -> Assignment:
-    """Every passage → a topic; `discover=True` ignores configured topics and finds them all."""
-    specs = () if discover else topic_specs(config)
-    options = DiscoveryOptions(
-        enabled=config.discover or bool(discover),
-        max_topics=config.discovery.max_topics,
-        min_passages=config.discovery.min_passages,
-    )
-    return assign_topics(passages, specs, config.language, [a.title for a in articles], options)
-
-
-def summary_options(config: Config) -> SummaryOptions:
+def summary_options(config: Config, language: str | None = None) -> SummaryOptions:
     summary = config.summary
     return SummaryOptions(
         algorithm=summary.algorithm,
@@ -60,12 +50,14 @@ def summary_options(config: Config) -> SummaryOptions:
         mmr=summary.mmr,
         order=summary.order,
         min_words=summary.min_words,
-        language=config.language,
+        language=language or config.language,
         dangling_penalty=summary.dangling_penalty,
     )
 
 
 def build_briefing(config: Config, day: date, now: datetime | None = None) -> Briefing:
+    for key in config.unused_keys():
+        log.warning("%s: no longer used (stories are found from the data); remove it from the config", key)
     ingested = ingest(config, now=now, day=day)
     if ingested.every_source_failed and config.fetch.fail_if_all_fail:
         warnings = "warnings" if len(ingested.skipped) > 1 else "warning"
@@ -73,42 +65,86 @@ def build_briefing(config: Config, day: date, now: datetime | None = None) -> Br
             f"every source failed (see the {warnings} above); no briefing built "
             "(set fetch.fail_if_all_fail: false to build an empty one)"
         )
-    passages = tuple(segment(article, config.language) for article in ingested.articles)
-    assignment = assign(config, ingested.articles, passages)
-    assignments = assignment.passages
-
-    topics = (*assignment.topics, Topic(id=OTHER_TOPIC_ID, title=config.other_title))
-    options = summary_options(config)
-    article_order = [a.id for a in ingested.articles]
-    summaries: list[TopicSummary] = []
-    for topic in topics:
-        mine = [a.passage for a in assignments if a.topic_id == topic.id]
-        if mine:
-            summaries.append(summarise_topic(topic, mine, options, article_order))
+    articles = _in_language(ingested.articles, config.language)
+    sections = group(config, articles)
+    order = {article.id: number for number, article in enumerate(articles)}
+    summarised = []
+    for section in sections:
+        stories = [summarise_story(story, config, order) for story in section.stories]
+        # a story whose summary came out empty (nothing fit the length) is listed in one line
+        summarised.append(
+            replace(
+                section,
+                stories=tuple(s for s in stories if s.summary),
+                more=(*(s for s in stories if not s.summary), *section.more),
+            )
+        )
     return Briefing(
         title=config.title,
         date=day,
-        topics=tuple(summaries),
-        articles=ingested.articles,
+        sections=tuple(summarised),
+        articles=articles,
         skipped=ingested.skipped,
         intro=config.intro,
-        assignments=assignments,
     )
 
 
-def topics_of(config: Config, discover: bool = False) -> tuple[Ingested, Assignment]:
-    """What `briefing topics` shows: the articles read and every passage's topic."""
+def group(config: Config, articles: Sequence[Article], *, use_topics: bool = True) -> tuple[Section, ...]:
+    """The day's stories, in sections: the configured topics', then the rest (not yet summarised)."""
+    passages = tuple(segment(article, article.language) for article in articles)
+    specs = topic_specs(config) if use_topics else ()
+    labels = assign_topics(passages, specs, config.language, [a.title for a in articles])
+    stories = find_stories(
+        articles,
+        passages,
+        cuts=topic_cuts(passages, labels.labels),
+        similarity=config.stories.fixed_similarity,
+    )
+    topic_of = _topic_of_stories(stories, passages, labels)
+    min_words = config.summary.min_words
+    quotable = [any(is_clean(s, min_words) for p in story.passages for s in p.sentences) for story in stories]
+    return make_sections(
+        stories, [spec.topic for spec in specs], topic_of, config.other_title, config.stories.max, quotable
+    )
+
+
+def summarise_story(story: Story, config: Config, order: dict[str, int]) -> Story:
+    """The story with its summary: sentences from its own passages, in reading order."""
+    chosen = summarise(story.passages, summary_options(config, story.language), keywords=story.terms)
+    if config.summary.order == "source":
+        chosen = sorted(chosen, key=lambda s: (order[s.article_id], s.paragraph, s.start))
+    return replace(story, summary=tuple(chosen))
+
+
+def stories_of(config: Config, *, use_topics: bool = True) -> tuple[Ingested, tuple[Section, ...]]:
+    """What `briefing topics` shows: the articles read and the stories they make, in sections."""
     ingested = ingest(config)
-    passages = tuple(segment(article, config.language) for article in ingested.articles)
-    return ingested, assign(config, ingested.articles, passages, discover=discover)
+    articles = _in_language(ingested.articles, config.language)
+    return replace(ingested, articles=articles), group(config, articles, use_topics=use_topics)
 
 
-def summary_of(config: Config) -> tuple[Ingested, TopicSummary]:
-    """What `briefing summarize` prints: the articles of the sources, summarised as one topic."""
+def summary_of(config: Config) -> tuple[Ingested, list[Sentence]]:
+    """What `briefing summarize` prints: the articles of the sources, summarised as one."""
     ingested = ingest(config)
     if not ingested.articles:
         raise SourceError("no readable article to summarise (see the warnings above)")
-    passages = [p for article in ingested.articles for p in segment(article, config.language)]
-    topic = Topic(id="summary", title=ingested.articles[0].title)
-    order = [article.id for article in ingested.articles]
-    return ingested, summarise_topic(topic, passages, summary_options(config), order)
+    articles = _in_language(ingested.articles, config.language)
+    passages = [p for article in articles for p in segment(article, article.language)]
+    chosen = summarise(passages, summary_options(config))
+    if config.summary.order == "source":
+        order = {article.id: number for number, article in enumerate(articles)}
+        chosen = sorted(chosen, key=lambda s: (order[s.article_id], s.paragraph, s.start))
+    return replace(ingested, articles=articles), chosen
+
+
+def _in_language(articles: Sequence[Article], language: str) -> tuple[Article, ...]:
+    # Every article is read in the configured language.
+    return tuple(a if a.language == language else replace(a, language=language) for a in articles)
+
+
+def _topic_of_stories(
+    stories: Sequence[Story], passages: Sequence[Sequence[Passage]], labels: TopicLabels
+) -> list[int]:
+    flat = [p for ps in passages for p in ps]
+    label_of = {(p.article_id, p.index): label for p, label in zip(flat, labels.labels, strict=True)}
+    return [topic_of_story(story, label_of) for story in stories]

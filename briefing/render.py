@@ -27,10 +27,12 @@ from jinja2 import (
 from markupsafe import Markup
 
 from briefing.errors import ConfigError
-from briefing.models import Article, Briefing, Evidence, Passage, Sentence
+from briefing.models import Article, Briefing, Evidence, Passage, Sentence, Story
 
 FORMATS: dict[str, str] = {"md": "briefing.md.j2", "html": "briefing.html.j2", "txt": "briefing.txt.j2"}
 JSON_FORMAT = "json"
+# The shape of briefing.json; raised when it changes in a way a reader of the file must know.
+JSON_VERSION = 2
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
 _LANG_CODES = {
     "english": "en",
@@ -61,6 +63,7 @@ def environment(template_dir: Path | None) -> Environment:
     )
     env.filters["md"] = markdown_escape
     env.filters["md_url"] = markdown_url
+    env.filters["md_code"] = markdown_code
     return env
 
 
@@ -113,115 +116,192 @@ def markdown_url(url: str) -> str:
     return _URL_BREAKERS.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
 
 
-def template_context(briefing: Briefing, language: str = "english") -> dict[str, Any]:
-    numbers = {article.id: i for i, article in enumerate(briefing.articles, start=1)}
+def markdown_code(text: str) -> str:
+    """Text as an inline code span, fenced with more backticks than it contains."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
-    def sentence(s: Sentence) -> dict[str, Any]:
-        article = briefing.article(s.article_id)
-        return {
-            "text": s.text,
-            "article": article.id,
-            "source": article.source,
-            "url": article.url or "",
-            "number": numbers[article.id],
-            # where in the article: for footnotes or links to the paragraph
-            "paragraph": s.paragraph,
-            "start": s.start,
-            "end": s.end,
-        }
+
+def template_context(briefing: Briefing, language: str = "english") -> dict[str, Any]:
+    """What the templates see: sections of stories, the cited sources by story, the skipped list."""
+    numbers = citation_numbers(briefing)
+    by_id = {article.id: article for article in briefing.articles}
+    lang = _LANG_CODES.get(language, "en")
 
     def article_view(a: Article) -> dict[str, Any]:
         return {
             "id": a.id,
-            "number": numbers[a.id],
+            "number": numbers.get(a.id, 0),  # its [n] in citations; 0 when never cited
             "title": a.title,
             "source": a.source,
             "url": a.url or "",
             "path": a.path or "",
+            "link": a.url or a.path or "",
             "also_in": list(a.also_in),  # other sources that carried the same story
             "undated": bool(a.url) and a.published is None,  # a web item the window could not place
         }
 
-    topics = [
-        {
-            "id": t.topic.id,
-            "anchor": f"topic-{t.topic.id}",
-            "title": t.topic.title,
-            "summary": [sentence(s) for s in t.summary],
+    def story_view(story: Story, shown: bool) -> dict[str, Any]:
+        # Each article under the headline its part of the story stands under (an in-text headline
+        # when the story starts partway through it).
+        articles = [
+            {**article_view(by_id[a]), "title": headline}
+            for a, headline in zip(story.article_ids, story.headlines, strict=True)
+        ]
+        return {
+            "id": story.id,
+            "anchor": f"story-{story.id}",
+            "title": story.title,
+            "terms": list(story.terms),
+            "lang": _LANG_CODES.get(story.language, lang),
+            "shown": shown,
+            "summary": [
+                {**sentence_record(s, by_id[s.article_id]), "number": numbers[s.article_id]}
+                for s in story.summary
+            ],
+            "articles": articles,  # every article it draws on: the "read more" headlines
+            "sources": list(story.sources),
+            "article_count": len(story.article_ids),
+            "source_count": len(story.sources),
+            "link": articles[0]["link"] if articles else "",  # its first article's URL or path
+            "url": next((a["url"] for a in articles if a["url"]), ""),  # its first article with a URL
         }
-        for t in briefing.topics
-        if t.summary
+
+    sections: list[dict[str, Any]] = [
+        {
+            "id": section.id,
+            "anchor": f"section-{section.id}",
+            "title": section.title,
+            "stories": [story_view(story, True) for story in section.stories],
+            "more": [story_view(story, False) for story in section.more],
+        }
+        for section in briefing.sections
     ]
-    context = {
+    shown: list[dict[str, Any]] = [story for section in sections for story in section["stories"]]
+    cited = [
+        {
+            "title": story["title"],
+            "anchor": story["anchor"],
+            "articles": sorted(
+                (
+                    article_view(by_id[a["id"]])
+                    for a in story["articles"]
+                    if a["id"] in {s["article"] for s in story["summary"]}
+                ),
+                key=lambda a: int(a["number"]),
+            ),
+        }
+        for story in shown
+    ]
+    outlets = {name for a in briefing.articles for name in (a.source, *a.also_in)}
+    return {
         "title": briefing.title,
         "date": briefing.date.isoformat(),
         "date_long": f"{briefing.date:%A} {briefing.date.day} {briefing.date:%B %Y}",
-        "lang": _LANG_CODES.get(language, "en"),
+        "lang": lang,
         "intro": briefing.intro,
         # The intro comes from the user's own config, so its Markdown (and HTML) is trusted.
         "intro_html": Markup(markdown.markdown(briefing.intro)) if briefing.intro else "",
-        "topics": topics,
+        "sections": sections,
+        "titled_sections": any(section["title"] for section in sections),
+        "stories": shown,  # the stories shown whole, in order: the contents
+        "sources": [group for group in cited if group["articles"]],  # cited articles, by story
         "articles": [article_view(a) for a in briefing.articles],
+        "article_count": len(briefing.articles),
+        "source_count": len(outlets),
+        "story_count": len(briefing.stories),
         "skipped": [{"source": s.source, "reason": s.reason} for s in briefing.skipped],
     }
-    return context
+
+
+def citation_numbers(briefing: Briefing) -> dict[str, int]:
+    """[1], [2], … for the cited articles, in the order the briefing first quotes them."""
+    numbers: dict[str, int] = {}
+    for section in briefing.sections:
+        for story in section.stories:
+            for sentence in story.summary:
+                numbers.setdefault(sentence.article_id, len(numbers) + 1)
+    return numbers
+
+
+def sentence_record(sentence: Sentence, article: Article) -> dict[str, Any]:
+    """One quoted sentence with its source and where in the article it stands."""
+    return {
+        "text": sentence.text,
+        "article": article.id,
+        "source": article.source,
+        "url": article.url or article.path or "",
+        "paragraph": sentence.paragraph,
+        "start": sentence.start,
+        "end": sentence.end,
+    }
+
+
+def story_record(story: Story, briefing: Briefing, shown: bool) -> dict[str, Any]:
+    """One story as `briefing.json` and `briefing topics --json` give it."""
+    by_id = {article.id: article for article in briefing.articles}
+    return {
+        "id": story.id,
+        "title": story.title,
+        "terms": list(story.terms),
+        "shown": shown,
+        "language": story.language,
+        "articles": [
+            {"id": a, "headline": headline}
+            for a, headline in zip(story.article_ids, story.headlines, strict=True)
+        ],
+        "sources": list(story.sources),
+        "counts": {"articles": len(story.article_ids), "sources": len(story.sources)},
+        "published": story.newest.isoformat() if story.newest else None,
+        "summary": [sentence_record(s, by_id[s.article_id]) for s in story.summary],
+        "passages": [passage_record(p, e) for p, e in zip(story.passages, story.evidence, strict=True)],
+    }
+
+
+def section_records(briefing: Briefing) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": section.id,
+            "title": section.title,
+            "topic": section.topic is not None,
+            "stories": [
+                *(story_record(story, briefing, True) for story in section.stories),
+                *(story_record(story, briefing, False) for story in section.more),
+            ],
+        }
+        for section in briefing.sections
+    ]
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    link = {"url": article.url} if article.url else {"path": article.path or ""}
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        **link,
+        "published": article.published.isoformat() if article.published else None,
+        **({"also_in": list(article.also_in)} if article.also_in else {}),
+    }
 
 
 def to_json(briefing: Briefing) -> str:
-    """The machine-readable briefing; its shape is a stable interface."""
-
-    def link(article: Article) -> dict[str, str]:
-        return {"url": article.url} if article.url else {"path": article.path or ""}
-
+    """The machine-readable briefing; its shape is a stable interface (README: briefing.json)."""
     data = {
+        "version": JSON_VERSION,
         "date": briefing.date.isoformat(),
         "title": briefing.title,
-        "topics": [
-            {
-                "id": t.topic.id,
-                "title": t.topic.title,
-                "discovered": t.topic.discovered,
-                "summary": [
-                    {
-                        "text": s.text,
-                        "article": s.article_id,
-                        "source": briefing.article(s.article_id).source,
-                        "url": briefing.article(s.article_id).url
-                        or briefing.article(s.article_id).path
-                        or "",
-                        "paragraph": s.paragraph,
-                        "start": s.start,
-                        "end": s.end,
-                    }
-                    for s in t.summary
-                ],
-                "passages": passage_records(t.passages, briefing),
-            }
-            for t in briefing.topics
-        ],
-        "articles": [
-            {
-                "id": a.id,
-                "title": a.title,
-                "source": a.source,
-                **link(a),
-                "published": a.published.isoformat() if a.published else None,
-                **({"also_in": list(a.also_in)} if a.also_in else {}),
-            }
-            for a in briefing.articles
-        ],
+        "sections": section_records(briefing),
+        "articles": [article_record(a) for a in briefing.articles],
         "skipped": [{"source": s.source, "reason": s.reason} for s in briefing.skipped],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def passage_records(passages: Sequence[Passage], briefing: Briefing) -> list[dict[str, Any]]:
-    evidence = {(a.passage.article_id, a.passage.index): a.evidence for a in briefing.assignments}
-    return [passage_record(p, evidence.get((p.article_id, p.index), Evidence(0.0, ()))) for p in passages]
-
-
 def passage_record(passage: Passage, evidence: Evidence) -> dict[str, Any]:
-    """One paragraph of a topic, with why it is there: the `passages` items of briefing.json."""
+    """One paragraph of a story, with why it is there: the `passages` items of briefing.json."""
     return {
         "article": passage.article_id,
         "paragraph": passage.index,

@@ -116,32 +116,47 @@ def test_quiet_hides_warnings_and_verbose_shows_them(
     assert "briefing: warning: examples/articles/empty.txt: file is empty" in capsys.readouterr().err
 
 
-def test_topics_lists_every_paragraph_with_its_topic(
+def test_topics_lists_the_stories_and_every_paragraph_with_why_it_joined(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["topics", "--config", str(project / "config.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "NATO's Madrid Summit" in out and "Kosovo–Serbia border tensions" in out
+    assert out.startswith("2 stories from 2 articles\n")
+    assert "== NATO's Madrid Summit ==" in out and "== Kosovo–Serbia border tensions ==" in out
+    assert "Jens Stoltenberg says NATO is facing its biggest strategic crisis in decades" in out
     assert out.count("¶") == 17 + 14
+    assert main(["stories", "--config", str(project / "config.yaml")]) == 0  # the same, by its other name
+    assert capsys.readouterr().out == out
 
 
 def test_topics_json_for_given_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seed = project / "examples" / "articles" / "002_da18b38522dca5f0.txt"
     assert main(["topics", "--json", "--config", str(project / "config.yaml"), str(seed)]) == 0
-    topics = json.loads(capsys.readouterr().out)["topics"]
-    assert [(t["id"], [p["paragraph"] for p in t["passages"]]) for t in topics] == [
-        ("kosovo", list(range(9))),
-        ("nato-summit", list(range(9, 14))),
-    ]
-    # the same records as the passages of briefing.json
-    assert set(topics[0]["passages"][0]) == {"article", "paragraph", "kind", "text", "score", "terms"}
+    data = json.loads(capsys.readouterr().out)
+    sections = data["sections"]
+    assert [
+        (section["id"], [[p["paragraph"] for p in story["passages"]] for story in section["stories"]])
+        for section in sections
+    ] == [("kosovo", [list(range(9))]), ("nato-summit", [list(range(9, 14))])]
+    # the same records as briefing.json, and the articles the ids refer to
+    story = sections[0]["stories"][0]
+    assert set(story["passages"][0]) == {"article", "paragraph", "kind", "text", "score", "terms"}
+    assert [a["id"] for a in data["articles"]] == ["a1"] and story["summary"] == []
 
 
 def test_topics_discover_ignores_configured_topics(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["topics", "--discover", "--config", str(project / "config.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "Kosovo–Serbia border tensions" not in out
+    assert "Kosovo–Serbia border tensions" not in out and "==" not in out
     assert "Jens Stoltenberg says NATO is facing its biggest strategic crisis in decades" in out
+
+
+def test_topics_exits_non_zero_when_nothing_could_be_read(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["topics", "--config", str(project / "config.yaml"), str(project / "no-such-file.txt")])
+    assert code == 1
+    assert "nothing could be read" in capsys.readouterr().err
 
 
 def test_an_unwritable_output_folder_is_one_clear_line(

@@ -1,17 +1,18 @@
-"""The seed example end to end: the right paragraphs in the right topic, clean summaries."""
+"""The seed example end to end: two stories, each in its own section, with clean summaries."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from briefing.config import load_config
+from briefing.config import load_config, parse_config
 from briefing.language import content_stems
-from briefing.models import Briefing, PassageKind
+from briefing.models import Briefing, PassageKind, Story
 from briefing.pipeline import build_briefing
 from briefing.summarise import similarity
-from builders import REPO
+from builders import REPO, write_article
 
 DAY = date(2026, 11, 26)
 
@@ -21,55 +22,67 @@ def briefing() -> Briefing:
     return build_briefing(load_config(REPO / "config.yaml"), DAY)
 
 
-def topic_of(briefing: Briefing) -> dict[tuple[str, int], str]:
-    return {(a.passage.article_id, a.passage.index): a.topic_id for a in briefing.assignments}
+def story_of(briefing: Briefing) -> dict[tuple[str, int], Story]:
+    return {(p.article_id, p.index): story for story in briefing.stories for p in story.passages}
 
 
-def test_the_single_story_article_is_all_kosovo(briefing: Briefing) -> None:
-    topics = topic_of(briefing)
-    assert {topics["a1", i] for i in range(17)} == {"kosovo"}
+def test_each_configured_topic_is_a_section_holding_its_story(briefing: Briefing) -> None:
+    assert [(s.id, s.title) for s in briefing.sections] == [
+        ("kosovo", "Kosovo–Serbia border tensions"),
+        ("nato-summit", "NATO's Madrid Summit"),
+    ]
+    assert [len(s.stories) for s in briefing.sections] == [1, 1]
+    assert all(not s.more for s in briefing.sections)  # two stories: both shown whole
 
 
 def test_the_two_story_article_is_split_at_the_summit_headline(briefing: Briefing) -> None:
-    topics = topic_of(briefing)
+    stories = story_of(briefing)
+    kosovo, summit = (section.stories[0] for section in briefing.sections)
+    assert {stories["a1", i].id for i in range(17)} == {kosovo.id}
     # ¶9 is "Jens Stoltenberg says NATO is facing its biggest strategic crisis in decades".
-    assert [topics["a2", i] for i in range(14)] == ["kosovo"] * 9 + ["nato-summit"] * 5
+    assert [stories["a2", i].id for i in range(14)] == [kosovo.id] * 9 + [summit.id] * 5
+    assert summit.title == "Jens Stoltenberg says NATO is facing its biggest strategic crisis in decades"
 
 
 def test_a_paragraph_with_no_topic_words_stays_with_the_summit(briefing: Briefing) -> None:
-    mauritania = next(a for a in briefing.assignments if "Mauritania" in a.passage.text)
-    assert mauritania.evidence.terms == ()  # no keyword of its own: its neighbours decide
-    assert mauritania.topic_id == "nato-summit"
+    summit = briefing.sections[1].stories[0]
+    assert any("Mauritania" in p.text for p in summit.passages)
 
 
-def test_topics_in_config_order_and_no_empty_other_news(briefing: Briefing) -> None:
-    assert [t.topic.id for t in briefing.topics] == ["kosovo", "nato-summit"]
-    assert [len(t.summary) for t in briefing.topics] == [4, 4]
+def test_the_same_two_stories_without_configured_topics() -> None:
+    config = load_config(REPO / "config.yaml").model_copy(update={"topics": ()})
+    plain = build_briefing(config, DAY)
+    (section,) = plain.sections
+    assert section.title == "" and section.topic is None
+    stories = story_of(plain)
+    assert [stories["a2", i].id for i in range(14)] == [stories["a1", 0].id] * 9 + [stories["a2", 9].id] * 5
+    assert len(section.stories) == 2 and stories["a1", 0].id != stories["a2", 9].id
+    # the story told by two articles ranks first
+    assert section.stories[0].article_ids == ("a1", "a2")
 
 
-def test_summaries_come_from_their_own_topic(briefing: Briefing) -> None:
-    topics = topic_of(briefing)
-    for summary in briefing.topics:
-        for sentence in summary.summary:
-            assert topics[sentence.article_id, sentence.paragraph] == summary.topic.id
+def test_summaries_come_from_their_own_story(briefing: Briefing) -> None:
+    for story in briefing.stories:
+        own = {(p.article_id, p.index) for p in story.passages}
+        assert story.summary and all((s.article_id, s.paragraph) in own for s in story.summary)
 
 
 def test_summary_sentences_are_clean_and_sourced(briefing: Briefing) -> None:
-    headlines = {a.passage.text for a in briefing.assignments if a.passage.kind is PassageKind.HEADLINE}
-    for summary in briefing.topics:
-        for sentence in summary.summary:
+    headlines = {p.text for s in briefing.stories for p in s.passages if p.kind is PassageKind.HEADLINE}
+    for story in briefing.stories:
+        for sentence in story.summary:
             article = briefing.article(sentence.article_id)
             paragraph = article.paragraphs[sentence.paragraph]
             assert paragraph[sentence.start : sentence.end] == sentence.text
             assert sentence.text not in headlines
-            assert sentence.text.split()[-1] != "intervene if"  # the truncated headline
+            assert not sentence.text.endswith("intervene if")  # the truncated headline
             assert sentence.text.rstrip("”\"'’")[-1] in ".!?"
             assert len(sentence.text.split()) >= 6
 
 
 def test_no_statement_is_repeated(briefing: Briefing) -> None:
-    for summary in briefing.topics:
-        stems = [frozenset(content_stems(s.text)) for s in summary.summary]
+    for story in briefing.stories:
+        stems = [frozenset(content_stems(s.text)) for s in story.summary]
         for i, a in enumerate(stems):
             for b in stems[i + 1 :]:
                 assert similarity(a, b) < 0.6
@@ -77,16 +90,31 @@ def test_no_statement_is_repeated(briefing: Briefing) -> None:
 
 def test_summary_is_in_reading_order(briefing: Briefing) -> None:
     order = {a.id: i for i, a in enumerate(briefing.articles)}
-    for summary in briefing.topics:
-        keys = [(order[s.article_id], s.paragraph, s.start) for s in summary.summary]
+    for story in briefing.stories:
+        keys = [(order[s.article_id], s.paragraph, s.start) for s in story.summary]
         assert keys == sorted(keys)
 
 
-def test_a_quote_repeated_across_articles_appears_once() -> None:
-    config = load_config(REPO / "config.yaml")
-    briefing = build_briefing(
-        config.model_copy(update={"summary": config.summary.model_copy(update={"sentences": 12})}), DAY
-    )
-    texts = [s.text for t in briefing.topics for s in t.summary]
-    ready = [t for t in texts if "ready to intervene if stability is threatened" in t]
-    assert len(ready) <= 1, ready
+QUOTE = '"We will rebuild the bridge before the first snow, whatever it costs," the mayor said.'
+BRIDGE = [
+    "The old stone bridge over the river collapsed on Monday night after days of heavy rain.",
+    "Engineers had warned the council last year that the bridge needed urgent repairs.",
+    "Nobody was hurt, but the town's only road link to the valley villages is cut.",
+    "Buses will take a detour of forty kilometres until a temporary crossing is built.",
+]
+
+
+def test_a_quote_printed_by_three_outlets_is_quoted_once(tmp_path: Path) -> None:
+    for number, outlet in enumerate(("Valley News", "Mountain Post", "River Times")):
+        # each outlet prints the quote and its own version of the facts
+        lines = [BRIDGE[(number + k) % 4] for k in range(3)]
+        write_article(
+            tmp_path, f"{number}.txt", f"Bridge collapse cuts off valley\n\n{QUOTE}\n\n" + "\n\n".join(lines)
+        )
+        text = (tmp_path / f"{number}.txt").read_text(encoding="utf-8")
+        (tmp_path / f"{number}.txt").write_text(text + f"\n\n/{outlet}/\n", encoding="utf-8")
+    config = parse_config({"sources": [{"path": "*.txt"}], "summary": {"sentences": 4}}, base_dir=tmp_path)
+    (story,) = build_briefing(config, DAY).stories
+    quoted = [s.text for s in story.summary if "rebuild the bridge" in s.text]
+    assert len(quoted) == 1  # the most central sentence of the story, and never twice
+    assert len(story.sources) == 3

@@ -93,19 +93,38 @@ def test_html_page_is_well_formed_with_contents_summaries_and_sources(project: P
     page.feed((build(project) / "briefing.html").read_text(encoding="utf-8"))
     assert page.open == []
     assert set(page.links) <= page.ids  # every in-page link lands somewhere
-    assert {"topic-kosovo", "topic-nato-summit", "sources", "src-a1", "src-a2"} <= page.ids
+    assert {"section-kosovo", "section-nato-summit", "sources", "src-a1", "src-a2"} <= page.ids
+    assert len([i for i in page.ids if i.startswith("story-")]) == 2
     text = " ".join(page.text)
     assert "In this briefing" in text and "Thursday 26 November 2026" in text
+    assert "2 articles · 2 sources" in text and "Read more:" in text
 
 
 def test_json_shape(project: Path) -> None:
     data = json.loads((build(project) / "briefing.json").read_text(encoding="utf-8"))
-    assert set(data) == {"date", "title", "topics", "articles", "skipped"}
-    assert data["date"] == DAY
-    topic = data["topics"][0]
-    assert {"id", "title", "summary", "passages"} <= set(topic)
-    assert {"text", "article", "source", "url"} <= set(topic["summary"][0])
-    assert {"article", "text"} <= set(topic["passages"][0])
+    assert set(data) == {"version", "date", "title", "sections", "articles", "skipped"}
+    assert data["version"] == 2 and data["date"] == DAY
+    section = data["sections"][0]
+    assert {"id", "title", "topic", "stories"} == set(section) and section["topic"] is True
+    story = section["stories"][0]
+    assert {
+        "id",
+        "title",
+        "terms",
+        "shown",
+        "language",
+        "articles",
+        "sources",
+        "counts",
+        "published",
+        "summary",
+        "passages",
+    } == set(story)
+    assert story["counts"] == {"articles": 2, "sources": 2} and story["shown"] is True
+    first = "The Secretary General of NATO, Jens Stoltenberg, speaking about the situation in Kosovo…"
+    assert story["articles"][0] == {"id": "a1", "headline": first}
+    assert {"text", "article", "source", "url", "paragraph", "start", "end"} == set(story["summary"][0])
+    assert {"article", "paragraph", "kind", "text", "score", "terms"} == set(story["passages"][0])
     assert data["articles"][0] == {
         "id": "a1",
         "title": "The Secretary General of NATO, Jens Stoltenberg, speaking about the situation in Kosovo…",
@@ -113,8 +132,13 @@ def test_json_shape(project: Path) -> None:
         "path": "examples/articles/000_e50c418ec5df4c7c.txt",
         "published": None,
     }
-    # every paragraph of every article is in exactly one topic's passages
-    passages = [(p["article"], p["paragraph"]) for t in data["topics"] for p in t["passages"]]
+    # every paragraph of every article is in exactly one story's passages
+    passages = [
+        (p["article"], p["paragraph"])
+        for sec in data["sections"]
+        for st in sec["stories"]
+        for p in st["passages"]
+    ]
     assert sorted(passages) == sorted({*passages}) and len(passages) == 17 + 14
 
 
@@ -217,4 +241,4 @@ def test_a_day_with_nothing_quotable_says_so(tmp_path: Path) -> None:
     for name in ("briefing.md", "briefing.html", "briefing.txt"):
         text = (tmp_path / "out" / DAY / name).read_text(encoding="utf-8")
         assert "Nothing to summarise today" in text, name
-        assert "Rain at noon." in text  # still listed under Sources
+        assert "Rain at noon." in text  # still listed, in one line

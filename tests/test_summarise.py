@@ -23,9 +23,9 @@ from briefing.config import parse_config
 from briefing.errors import ConfigError
 from briefing.ingest import ingest
 from briefing.language import SumyTokenizer, stemmer, stop_words
-from briefing.models import Article, Passage, PassageKind, Sentence, Topic
+from briefing.models import Article, Evidence, Passage, PassageKind, Sentence, Story
 from briefing.segment import segment
-from briefing.summarise import SummaryOptions, is_clean, summarise, summarise_topic
+from briefing.summarise import SummaryOptions, is_clean, summarise
 from briefing.summarise.concepts import sentence_concepts
 from briefing.summarise.graph import sentence_tokens
 from briefing.summarise.rankers import Ranked, _rank_with_sumy, rank_sentences
@@ -452,18 +452,31 @@ def test_summary_length_keys_are_exclusive_in_the_config() -> None:
     assert (config.summary.words, config.summary.dangling_penalty, config.summary.mmr) == (80, 0, 0.7)
 
 
-# ---- attribution through summarise_topic --------------------------------------------------------
+# ---- a story's summary -----------------------------------------------------------------------------
 
 
-def test_topic_summary_is_in_reading_order_and_names_its_articles() -> None:
+def test_a_story_summary_is_in_reading_order_and_quotes_only_the_story() -> None:
+    from briefing.pipeline import summarise_story
+
     one = article("a1", "Markets fell sharply in early trading after the surprise decision.", *STORY)
     two = article("a2", "Economists had expected the central bank to hold rates steady all year.")
-    topic = Topic(id="t", title="T")
-    result = summarise_topic(topic, passages_of(two, one), SummaryOptions(sentences=3), ["a1", "a2"])
+    passages = tuple(passages_of(one, two))
+    story = Story(
+        id="s",
+        title="T",
+        terms=(),
+        passages=passages,
+        evidence=(Evidence(1.0, ()),) * len(passages),
+        article_ids=("a1", "a2"),
+        headlines=("A title", "A title"),
+        sources=("Test",),
+    )
+    config = parse_config({"sources": [{"path": "x"}], "summary": {"sentences": 3}}, base_dir=REPO)
+    result = summarise_story(story, config, {"a1": 0, "a2": 1})
     keys = [(s.article_id, s.paragraph, s.start) for s in result.summary]
-    assert keys == sorted(keys)
-    assert result.article_ids == ("a1", "a2")
-    assert all(p.kind is PassageKind.BODY for p in result.passages)
+    assert len(keys) == 3 and keys == sorted(keys)
+    quoted = {(p.article_id, p.index) for p in passages}
+    assert {(s.article_id, s.paragraph) for s in result.summary} <= quoted
 
 
 # ---- briefing summarize -----------------------------------------------------------------------

@@ -1,15 +1,15 @@
-"""Assigning passages to configured and discovered topics."""
+"""Configured topics: each passage's topic from keywords, descriptions, examples and its neighbours;
+stories collected into sections."""
 
 from __future__ import annotations
 
-from briefing.ingest.text import parse_plain_text
 from briefing.language import content_stems
-from briefing.models import Article, Passage, Topic
+from briefing.models import Article, Evidence, Passage, Story, Topic
 from briefing.segment import segment
-from briefing.topics import OTHER_ID, Assignment, DiscoveryOptions, TopicSpec, assign_topics
-from briefing.topics.boundaries import segment_starts
-from briefing.topics.vectors import count_matrix
-from builders import SEED_KOSOVO, SEED_TWO_STORIES
+from briefing.stories.boundaries import segment_starts
+from briefing.topics import TopicLabels, TopicSpec, assign_topics
+from briefing.topics.sections import make_sections, topic_cuts, topic_of_story
+from briefing.vectors import count_matrix
 
 
 def article(
@@ -20,21 +20,6 @@ def article(
     )
 
 
-def seed_articles() -> list[Article]:
-    found = []
-    for number, path in enumerate((SEED_KOSOVO, SEED_TWO_STORIES), start=1):
-        parsed = parse_plain_text(path.read_text(encoding="utf-8"))
-        found.append(
-            article(
-                f"a{number}",
-                *parsed.paragraphs,
-                title=parsed.title or "",
-                headlines=parsed.headline_paragraphs,
-            )
-        )
-    return found
-
-
 def spec(topic_id: str, *keywords: str, description: str = "", examples: tuple[str, ...] = ()) -> TopicSpec:
     return TopicSpec(
         Topic(id=topic_id, title=topic_id.title(), keywords=keywords, description=description),
@@ -42,15 +27,13 @@ def spec(topic_id: str, *keywords: str, description: str = "", examples: tuple[s
     )
 
 
-def run(articles: list[Article], specs: list[TopicSpec], discover: bool = False) -> Assignment:
+def run(articles: list[Article], specs: list[TopicSpec]) -> TopicLabels:
     passages: list[tuple[Passage, ...]] = [segment(a) for a in articles]
-    return assign_topics(
-        passages, specs, "english", [a.title for a in articles], DiscoveryOptions(enabled=discover)
-    )
+    return assign_topics(passages, specs, "english", [a.title for a in articles])
 
 
-def labels(result: Assignment, article_id: str) -> list[str]:
-    return [a.topic_id for a in result.passages if a.passage.article_id == article_id]
+def names(result: TopicLabels, specs: list[TopicSpec]) -> list[str]:
+    return [specs[label].topic.id if label >= 0 else "none" for label in result.labels]
 
 
 RATES = "The central bank raised interest rates again on Thursday, and inflation eased slightly."
@@ -66,72 +49,94 @@ TOPICS = [
 
 def test_a_paragraph_without_topic_words_stays_with_its_neighbours() -> None:
     result = run([article("a1", RATES, NEUTRAL, BANK)], TOPICS)
-    assert labels(result, "a1") == ["economy"] * 3
-    assert result.passages[1].evidence.terms == ()
+    assert names(result, TOPICS) == ["economy"] * 3
+    assert result.evidence[1].terms == ()
 
 
 def test_a_headline_starts_a_new_segment() -> None:
     result = run(
         [article("a1", RATES, BANK, "Cup final ahead", MATCH, CUP, headlines=frozenset({2}))], TOPICS
     )
-    assert labels(result, "a1") == ["economy", "economy", "football", "football", "football"]
+    assert names(result, TOPICS) == ["economy", "economy", "football", "football", "football"]
 
 
 def test_one_stray_mention_does_not_split_a_story() -> None:
     stray = "The club's chairman, a former banker, said inflation had hit ticket prices."
     result = run([article("a1", MATCH, stray, CUP)], TOPICS)
-    assert labels(result, "a1") == ["football"] * 3
+    assert names(result, TOPICS) == ["football"] * 3
 
 
-def test_paragraphs_that_fit_no_topic_go_to_other_news() -> None:
+def test_paragraphs_that_fit_no_topic_get_none() -> None:
     weather = "Heavy rain and strong winds are forecast for the coast over the weekend."
     storm = "The storm is expected to bring flooding to low-lying areas near rivers."
     result = run([article("a1", weather, storm)], TOPICS)
-    assert labels(result, "a1") == [OTHER_ID, OTHER_ID]
-    assert [t.id for t in result.topics] == ["economy", "football"]
+    assert names(result, TOPICS) == ["none", "none"]
 
 
 def test_evidence_names_the_matching_keywords_best_first() -> None:
     result = run([article("a1", RATES)], TOPICS)
-    assert result.passages[0].evidence.terms == ("central bank", "inflation", "interest rates")
-    assert result.passages[0].evidence.score > 3
+    assert result.evidence[0].terms == ("central bank", "inflation", "interest rates")
+    assert result.evidence[0].score > 3
 
 
 def test_a_topic_known_only_by_examples() -> None:
     weather = spec("weather", examples=("Rain, wind and storms are forecast, with flooding near rivers.",))
     text = "Heavy rain and strong winds are forecast for the coast, with flooding likely near rivers."
     result = run([article("a1", text), article("a2", RATES)], [*TOPICS, weather])
-    assert labels(result, "a1") == ["weather"]
+    assert names(result, [*TOPICS, weather])[0] == "weather"
 
 
-def test_seed_without_configured_topics_is_split_as_a_reader_would() -> None:
-    result = run(seed_articles(), [], discover=True)
-    kosovo = labels(result, "a1")
-    assert len(set(kosovo)) == 1 and kosovo[0] != OTHER_ID
-    two = labels(result, "a2")
-    assert two[:9] == kosovo[:1] * 9
-    assert len(set(two[9:])) == 1 and two[9] not in (OTHER_ID, kosovo[0])
-    topics = {t.id: t for t in result.topics}
-    assert all(t.discovered for t in topics.values())
-    summit = topics[two[9]]
-    assert summit.title == "Jens Stoltenberg says NATO is facing its biggest strategic crisis in decades"
-    assert "Kosovo" in topics[kosovo[0]].keywords[:3]
+def test_no_topics_configured_means_no_labels() -> None:
+    result = run([article("a1", RATES, MATCH)], [])
+    assert result.labels == (-1, -1)
 
 
-def test_discovery_fills_in_what_configured_topics_leave() -> None:
-    kosovo_only = spec("kosovo", "Kosovo", "KFOR", "Serbia", "Pristina", "Belgrade")
-    result = run(seed_articles(), [kosovo_only], discover=True)
-    two = labels(result, "a2")
-    assert set(labels(result, "a1")) == {"kosovo"}
-    assert two[:9] == ["kosovo"] * 9
-    assert len(set(two[9:])) == 1 and two[9] != OTHER_ID
-    assert [t.discovered for t in result.topics] == [False, True]
+def test_where_the_topic_changes_the_article_is_cut() -> None:
+    passages = [segment(article("a1", RATES, BANK, MATCH, CUP)), segment(article("a2", MATCH))]
+    assert topic_cuts(passages, [0, 0, 1, 1, 1]) == {0: {2}}
 
 
-def test_same_input_same_assignment() -> None:
-    first = run(seed_articles(), [], discover=True)
-    again = run(seed_articles(), [], discover=True)
-    assert first == again
+def story(ident: str, passages: tuple[Passage, ...]) -> Story:
+    return Story(
+        id=ident,
+        title=ident,
+        terms=(),
+        passages=passages,
+        evidence=(Evidence(0.0, ()),) * len(passages),
+        article_ids=tuple(dict.fromkeys(p.article_id for p in passages)),
+        headlines=("h",) * len(dict.fromkeys(p.article_id for p in passages)),
+        sources=("Test",),
+    )
+
+
+def test_a_story_joins_the_topic_most_of_its_passages_were_given() -> None:
+    passages = segment(article("a1", RATES, BANK, NEUTRAL, MATCH))
+    label_of = {("a1", 0): 0, ("a1", 1): 0, ("a1", 2): -1, ("a1", 3): 1}
+    assert topic_of_story(story("s", passages), label_of) == 0
+    assert topic_of_story(story("s", passages[2:3]), label_of) == -1
+
+
+def test_sections_in_config_order_with_each_topics_lead_story_shown_whole() -> None:
+    topics = [Topic("economy", "Economy"), Topic("football", "Football")]
+    stories = [story(f"s{k}", segment(article(f"a{k}", RATES))) for k in range(5)]
+    # the three most important stories are the rest's; football's only story ranks last
+    sections = make_sections(stories, topics, [-1, -1, 0, 0, 1], "Other news", featured=2)
+    assert [(s.id, s.title) for s in sections] == [
+        ("economy", "Economy"),
+        ("football", "Football"),
+        ("other", "Other news"),
+    ]
+    shown = {s.id: [x.id for x in s.stories] for s in sections}
+    more = {s.id: [x.id for x in s.more] for s in sections}
+    assert shown == {"economy": ["s2"], "football": ["s4"], "other": ["s0", "s1"]}
+    assert more == {"economy": ["s3"], "football": [], "other": []}
+
+
+def test_without_topics_one_untitled_section_lists_the_stories() -> None:
+    stories = [story(f"s{k}", segment(article(f"a{k}", RATES))) for k in range(3)]
+    (section,) = make_sections(stories, [], [-1, -1, -1], "Other news", featured=2)
+    assert section.title == "" and section.topic is None
+    assert [s.id for s in section.stories] == ["s0", "s1"] and [s.id for s in section.more] == ["s2"]
 
 
 def test_segmentation_finds_a_change_of_subject_with_no_headline() -> None:

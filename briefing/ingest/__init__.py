@@ -153,6 +153,7 @@ def _article(article_id: str, parsed: ParsedText, shown: str, name: str | None, 
         paragraphs=parsed.paragraphs,
         path=shown,
         headline_paragraphs=parsed.headline_paragraphs,
+        title_from_text=not parsed.title,
     )
 
 

@@ -215,6 +215,7 @@ def _article(
         url=url,
         published=item.published,
         headline_paragraphs=text.headline_paragraphs,
+        title_from_text=not title,
     )
 
 

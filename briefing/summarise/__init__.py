@@ -1,6 +1,6 @@
-"""Summarise: a topic's passages → a short extractive summary, every sentence sourced.
+"""Summarise: a story's passages → a short extractive summary, every sentence sourced.
 
-The passages of all the topic's articles form one multi-document input. A
+The passages of all the story's articles form one multi-document input. A
 ranker (by name from the registry) orders every sentence; the summary then
 takes the best ones that are clean (complete, long enough, not a caption or a
 scrap) and not a repeat of a sentence already taken, up to a length in
@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.language import is_dangling
-from briefing.models import Passage, PassageKind, Sentence, Topic, TopicSummary
+from briefing.models import Passage, Sentence
 from briefing.summarise.budget import Budget
 from briefing.summarise.clean import is_clean
 from briefing.summarise.clean import word_count as _word_count
 from briefing.summarise.rankers import Ranked, rank_sentences
 from briefing.summarise.repeats import Gist, similarity
 
-__all__ = ["SummaryOptions", "is_clean", "select", "similarity", "summarise", "summarise_topic"]
+__all__ = ["SummaryOptions", "is_clean", "select", "similarity", "summarise"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,21 +54,6 @@ class SummaryOptions:
             redundancy=self.redundancy,
             dangling_penalty=self.dangling_penalty,
         )
-
-
-def summarise_topic(
-    topic: Topic,
-    passages: Sequence[Passage],
-    options: SummaryOptions,
-    article_order: Sequence[str],
-) -> TopicSummary:
-    position = {article_id: i for i, article_id in enumerate(article_order)}
-    ordered = sorted(passages, key=lambda p: (position[p.article_id], p.index))
-    chosen = summarise(ordered, options, keywords=topic.keywords)
-    if options.order == "source":
-        chosen = sorted(chosen, key=lambda s: (position[s.article_id], s.paragraph, s.start))
-    article_ids = tuple(dict.fromkeys(p.article_id for p in ordered if p.kind is PassageKind.BODY))
-    return TopicSummary(topic=topic, summary=tuple(chosen), passages=tuple(ordered), article_ids=article_ids)
 
 
 def summarise(

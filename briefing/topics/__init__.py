@@ -1,4 +1,6 @@
-"""Assign: every passage of every article → one topic, configured or discovered.
+"""Section: configured topics collect the stories that match them.
+
+Each passage is first given the configured topic its words point to:
 
 1. Evidence. Each passage scores each configured topic by its keywords (phrases
    allowed, weights honoured; title and description words count a quarter) plus
@@ -9,11 +11,10 @@
    costs about two keyword hits unless a headline starts a new segment, so a
    paragraph with no evidence of its own stays with its neighbours. The title is
    a headline before the first paragraph.
-3. Discovery. What fits no configured topic (everything, when none is
-   configured) is cut into segments where the vocabulary changes (Utiyama &
-   Isahara 2001, see boundaries.py) and at headlines; the segments are
-   clustered and each cluster big enough becomes a topic titled by its most
-   central headline or its key terms. The rest is "Other news".
+
+Where an article changes topic, its story changes too (the grouping stage cuts
+there). A story then joins the topic most of its body passages were given
+(sections.py); stories that match no topic follow under `other_title`.
 """
 
 from __future__ import annotations
@@ -24,14 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from briefing.config import OTHER_TOPIC_ID as OTHER_ID
 from briefing.language import content_stems
-from briefing.models import AssignedPassage, Evidence, Passage, PassageKind, Topic
-from briefing.topics.discover import DiscoveryOptions, discover_topics
+from briefing.models import Evidence, Passage, PassageKind, Topic
 from briefing.topics.sequence import CENTROID_WEIGHT, TYPICAL_SEED_SIMILARITY, decode
-from briefing.topics.vectors import count_matrix, idf, tfidf
+from briefing.vectors import count_matrix, idf, tfidf
 
-__all__ = ["OTHER_ID", "Assignment", "DiscoveryOptions", "TopicSpec", "assign_topics"]
+__all__ = ["TopicLabels", "TopicSpec", "assign_topics"]
 
 # Title and description words are weaker evidence than chosen keywords.
 DESCRIPTION_WEIGHT = 0.25
@@ -54,9 +53,11 @@ class TopicSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class Assignment:
-    passages: tuple[AssignedPassage, ...]
-    topics: tuple[Topic, ...]  # configured, then discovered; "Other news" not included
+class TopicLabels:
+    """The configured topic of every passage (flat, in reading order): its index, or -1 for none."""
+
+    labels: tuple[int, ...]
+    evidence: tuple[Evidence, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,56 +74,34 @@ def assign_topics(
     specs: Sequence[TopicSpec],
     language: str = "english",
     titles: Sequence[str] | None = None,
-    discovery: DiscoveryOptions | None = None,
-) -> Assignment:
-    """Topic of every passage, article by article, in reading order."""
-    discovery = discovery or DiscoveryOptions()
+) -> TopicLabels:
+    """The configured topic of every passage, article by article, in reading order."""
     titles = list(titles) if titles is not None else [""] * len(articles)
     flat = [p for passages in articles for p in passages]
+    n = len(flat)
+    if not specs or not flat:
+        return TopicLabels((-1,) * n, (Evidence(0.0, ()),) * n)
     stems = [content_stems(p.text, language) for p in flat]
     title_stems = [content_stems(t, language) for t in titles]
     counts, vocab = count_matrix([*stems, *title_stems])
     weights = idf(counts)
     vectors = tfidf(counts, weights)
-    n = len(flat)
-
-    labels = np.full(n, -1)
-    scores = np.zeros(n)
-    if specs:
-        terms = _terms(specs, language)
-        keyword = _keyword_scores([*stems, *title_stems], terms, counts, vocab)
-        described = _described(specs, vocab, weights, language)
-        seeds = _keyword_seeds(keyword)
-        for _ in range(SELF_TRAINING_ROUNDS + 1):
-            emission = keyword + CENTROID_WEIGHT * _centroid_scores(vectors, seeds, described)
-            labels, scores = _decode_articles(articles, emission, n)
-            # Next round: every passage the last one placed seeds its topic's centroid.
-            seeds = np.concatenate([labels, np.full(len(titles), -1)])
-        evidence_terms = _matched_terms(stems, terms, labels)
-    else:
-        evidence_terms = [() for _ in flat]
-
-    topics = [spec.topic for spec in specs]
-    if discovery.enabled or not specs:
-        found = discover_topics(articles, flat, counts, vectors, vocab, labels, titles, language, discovery)
-        for topic, rows, similarity, passage_terms in found:
-            index = len(topics)
-            topics.append(topic)
-            for row, terms_of_row in zip(rows, passage_terms, strict=True):
-                labels[row] = index
-                scores[row] = similarity[row]
-                evidence_terms[row] = terms_of_row
-
-    ids = [t.id for t in topics]
-    assigned = tuple(
-        AssignedPassage(
-            passage,
-            ids[label] if label >= 0 else OTHER_ID,
-            Evidence(round(float(score), 4) if label >= 0 else 0.0, tuple(found_terms)),
-        )
-        for passage, label, score, found_terms in zip(flat, labels, scores, evidence_terms, strict=True)
+    terms = _terms(specs, language)
+    keyword = _keyword_scores([*stems, *title_stems], terms, counts, vocab)
+    described = _described(specs, vocab, weights, language)
+    seeds = _keyword_seeds(keyword)
+    labels, scores = np.full(n, -1), np.zeros(n)
+    for _ in range(SELF_TRAINING_ROUNDS + 1):
+        emission = keyword + CENTROID_WEIGHT * _centroid_scores(vectors, seeds, described)
+        labels, scores = _decode_articles(articles, emission, n)
+        # Next round: every passage the last one placed seeds its topic's centroid.
+        seeds = np.concatenate([labels, np.full(len(titles), -1)])
+    matched = _matched_terms(stems, terms, labels)
+    evidence = tuple(
+        Evidence(round(float(score), 4) if label >= 0 else 0.0, terms_of_row)
+        for label, score, terms_of_row in zip(labels, scores, matched, strict=True)
     )
-    return Assignment(assigned, tuple(topics))
+    return TopicLabels(tuple(int(label) for label in labels), evidence)
 
 
 # --- configured topics -------------------------------------------------------------
@@ -284,6 +263,3 @@ def _matched_terms(
         hits.sort(key=lambda hit: (-hit[0], hit[1]))
         found.append(tuple(shown for _, shown in hits[:5]))
     return found
-
-
-# --- discovery -----------------------------------------------------------------------

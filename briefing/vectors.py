@@ -54,3 +54,10 @@ def normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+def membership(rows_of: Sequence[Sequence[int]], n: int) -> sp.csr_matrix:
+    """A groups × rows 0/1 matrix: multiplying it by row vectors sums each group."""
+    data_rows = np.repeat(np.arange(len(rows_of)), [len(rows) for rows in rows_of])
+    columns = np.fromiter((r for rows in rows_of for r in rows), dtype=np.int64, count=len(data_rows))
+    return sp.csr_matrix((np.ones(len(data_rows)), (data_rows, columns)), shape=(len(rows_of), n))

@@ -1,0 +1,154 @@
+"""Cutting articles into segments, each about one story.
+
+An article is one segment unless it turns to another story partway. Places
+where it might are only candidates: an in-text headline, and a change of
+vocabulary (Utiyama & Isahara's segmentation, boundaries.py). The article is
+cut at the candidate where its two sides are least alike, if they are unlike
+enough, and each side is looked at again the same way:
+
+- at a headline that reads as one (a phrase of five words or more, not a
+  label such as "NEEDLE PLACEMENT" or "He said:"), the sides are two stories
+  when they are less alike than two articles of one story must be (the same
+  threshold that groups articles into stories);
+- anywhere else, only when they share almost nothing (SHIFT_SIMILARITY).
+
+A configured topic that changes mid-article always cuts. Both sides of a cut
+must be long enough to tell a story of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from briefing.models import Passage, PassageKind
+from briefing.stories.boundaries import segment_starts
+
+# A part with fewer content words than this is too small to tell a story of its own
+# (a news brief is two or three sentences): a source line, a wire code, an "On the
+# Net:" link or a caption is never cut off as a story.
+MIN_STORY_WORDS = 40
+# Sides of a vocabulary change with no headline are two stories below this cosine.
+# Measured on DUC 2006 (benchmarks/stories.py): 90% of the joins of two unrelated
+# articles lie below it, and the least alike sides of 3% of single-story articles.
+SHIFT_SIMILARITY = 0.08
+# A headline with fewer words is a label (a subhead, a wire code), not a story's headline.
+HEADLINE_MIN_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of one article's passages about one story."""
+
+    article: int  # index of the article
+    rows: tuple[int, ...]  # rows of its passages in the flat passage list, in reading order
+    headline: str  # the headline it starts with: the article's title, an in-text headline, or ""
+    opens_article: bool  # its first passage is the article's first
+
+
+def cut_segments(
+    articles: Sequence[Sequence[Passage]],
+    counts: sp.csr_matrix,
+    titles: Sequence[str],
+    weights: np.ndarray,
+    threshold: float,
+    cuts: Mapping[int, Collection[int]] | None = None,
+) -> list[Segment]:
+    """Every article's passages as segments, in reading order.
+
+    `counts` has one row of term counts per passage (flat, in reading order);
+    `weights` are the term weights of the stories' vector space; two sides
+    less alike than `threshold` (cosine) are two stories. `cuts` maps an
+    article's number to passage indices where a configured topic changes.
+    """
+    cuts = cuts or {}
+    segments: list[Segment] = []
+    start = 0
+    for number, passages in enumerate(articles):
+        if passages:
+            rows = np.arange(start, start + len(passages))
+            local = counts[rows]
+            forced = sorted({i for i, p in enumerate(passages) if p.index in cuts.get(number, ())} - {0})
+            candidates = _candidates(passages, local, threshold)
+            for first, last in zip([0, *forced], [*forced, len(passages)], strict=True):
+                for a, b in _split(local, first, last, candidates, weights):
+                    headline = titles[number] if a == 0 else _headline(passages[a])
+                    segments.append(Segment(number, tuple(rows[a:b].tolist()), headline, a == 0))
+        start += len(passages)
+    return segments
+
+
+def _candidates(passages: Sequence[Passage], counts: sp.csr_matrix, threshold: float) -> dict[int, float]:
+    """Where the article might turn to another story, each with the cosine below which it does."""
+    found: dict[int, float] = {}
+    body = [i for i, p in enumerate(passages) if p.kind is PassageKind.BODY]
+    if len(body) > 2:
+        found.update((body[k], SHIFT_SIMILARITY) for k in segment_starts(counts[body]))
+    for i, passage in enumerate(passages):
+        if passage.kind is PassageKind.HEADLINE:
+            found[i] = threshold if reads_as_headline(passage.text) else SHIFT_SIMILARITY
+    found.pop(0, None)
+    return found
+
+
+def reads_as_headline(text: str) -> bool:
+    """A headline of a story, not a label: five words or more, not in capitals, not ending in ':'."""
+    letters = [c for c in text if c.isalpha()]
+    return (
+        len(text.split()) >= HEADLINE_MIN_WORDS
+        and not text.rstrip().endswith(":")
+        and sum(c.isupper() for c in letters) < 0.8 * len(letters)
+    )
+
+
+def _split(
+    counts: sp.csr_matrix,
+    first: int,
+    last: int,
+    candidates: Mapping[int, float],
+    weights: np.ndarray,
+) -> list[tuple[int, int]]:
+    """Passages first..last-1 as (start, end) parts, cut where the sides are two stories."""
+    inside = sorted(c for c in candidates if first < c < last)
+    if not inside:
+        return [(first, last)]
+    block = counts[first:last]
+    used = np.unique(block.indices)
+    dense = np.asarray(block[:, used].todense(), dtype=np.float64)
+    prefix = np.vstack([np.zeros(len(used)), np.cumsum(dense, axis=0)])
+    total = prefix[-1]
+    offsets = np.asarray(inside) - first
+    left = prefix[offsets]
+    right = total - left
+    big_enough = (left.sum(axis=1) >= MIN_STORY_WORDS) & (right.sum(axis=1) >= MIN_STORY_WORDS)
+    if not big_enough.any():
+        return [(first, last)]
+    # How far below its own threshold each candidate's sides are: the clearest cut goes first.
+    margin = _cosines(left, right, weights[used]) - np.array([candidates[c] for c in inside])
+    margin[~big_enough] = np.inf
+    best = int(np.argmin(margin))
+    if margin[best] >= 0:
+        return [(first, last)]
+    cut = int(inside[best])
+    return [*_split(counts, first, cut, candidates, weights), *_split(counts, cut, last, candidates, weights)]
+
+
+def _cosines(left: np.ndarray, right: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Row-wise cosine of sub-linear tf × weights, as the stories' vectors are made."""
+
+    def weighted(counts: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            tf = np.where(counts > 0, 1.0 + np.log(np.maximum(counts, 1e-12)), 0.0)
+        return np.asarray(tf * weights)
+
+    a, b = weighted(left), weighted(right)
+    norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(norms > 0, (a * b).sum(axis=1) / norms, 0.0))
+
+
+def _headline(passage: Passage) -> str:
+    return passage.text if passage.kind is PassageKind.HEADLINE else ""

@@ -1,0 +1,172 @@
+"""What a story is called: its most representative headline, its key terms, its id.
+
+The title is the story's headline closest to the story's centroid, so a
+page-section heading ("More news from …") or a headline of another story never
+wins; a headline in capitals is given the case its words have in the text. With
+no headline at all, the title is the opening of the story's most central
+sentence, cut at a word boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from briefing.language import stemmer, stop_words, words
+from briefing.models import Passage
+
+# A headline reads as a title when it is short and not cut off mid-phrase.
+TITLE_MAX_WORDS = 16
+# A headline stands for the story only if it shares some of its vocabulary: a
+# cosine with the centroid below this is a page heading or another story's line.
+MIN_HEADLINE_SIMILARITY = 0.05
+# A title made from a sentence is cut at a word boundary near this many characters.
+PHRASE_CHARS = 80
+KEY_TERMS = 5
+_SLUG_WORDS = 6
+
+
+def surface_forms(passages: Iterable[Passage], language: str, enough: int = 300) -> dict[str, str]:
+    """The usual spelling of each stem ("kosovo" → "Kosovo") in the first passages.
+
+    A word seen in lower case anywhere is shown in lower case (a capital at the start of a
+    sentence means nothing); a name, never seen so, keeps its capital.
+    """
+    stem = stemmer(language)
+    stop = stop_words(language)
+    seen: dict[str, Counter[str]] = {}
+    for number, passage in enumerate(passages):
+        if number >= enough:
+            break
+        for word in words(passage.text):
+            if word.lower() not in stop and len(word) > 1:
+                seen.setdefault(stem(word), Counter()).update((word,))
+    return {s: _usual(c) for s, c in seen.items()}
+
+
+def _usual(forms: Counter[str]) -> str:
+    lower = Counter({form: n for form, n in forms.items() if form.islower()})
+    return (lower or forms).most_common(1)[0][0]
+
+
+def key_terms(centroid: np.ndarray, stem_of: Sequence[str], surface: dict[str, str]) -> tuple[str, ...]:
+    """The stems that weigh most in the story, as the text spells them."""
+    order = np.argsort(-centroid, kind="stable")[:KEY_TERMS]
+    return tuple(surface.get(stem_of[c], stem_of[c]) for c in order if centroid[c] > 0)
+
+
+def choose_title(
+    headlines: Sequence[str],
+    closeness: Callable[[Sequence[str]], np.ndarray],
+    central_sentence: str,
+    surface: dict[str, str],
+    language: str,
+) -> str:
+    """The headline that best represents the story, else a phrase of its most central sentence.
+
+    `closeness` gives each headline's cosine with the story's centroid.
+    """
+    stop = stop_words(language)
+    candidates = [h for h in dict.fromkeys(" ".join(h.split()) for h in headlines) if _has_words(h)]
+    if candidates:
+        score = closeness(candidates)
+        related = [(float(s), -i, h) for i, (h, s) in enumerate(zip(candidates, score, strict=True))]
+        related = [r for r in related if r[0] >= MIN_HEADLINE_SIMILARITY]
+        whole = [r for r in related if _reads_as_title(r[2], stop)]
+        if whole:
+            return _unshout(max(whole)[2], surface, language)
+        if related:  # a headline cut off mid-phrase: shown up to its last full word, marked as cut
+            cut = _cut_back(max(related)[2], stop)
+            if cut:
+                return _unshout(cut, surface, language)
+    return phrase(central_sentence, stop) if central_sentence else ""
+
+
+def phrase(sentence: str, stop: frozenset[str], limit: int = PHRASE_CHARS) -> str:
+    """The opening of a sentence as a title: cut at a word boundary, never on a stop word."""
+    text = " ".join(sentence.split()).rstrip(".!?;:,")
+    if len(text) <= limit:
+        return text
+    return _cut_back(text[:limit].rsplit(" ", 1)[0], stop) or text[:limit]
+
+
+def slug(title: str) -> str:
+    found = re.findall(r"[^\W_]+", title.lower())[:_SLUG_WORDS]
+    return "-".join(found)[:60].strip("-") or "story"
+
+
+def unique_ids(titles: Sequence[str]) -> list[str]:
+    taken: set[str] = set()
+    ids = []
+    for title in titles:
+        base = slug(title)
+        ident, number = base, 2
+        while ident in taken:
+            ident, number = f"{base}-{number}", number + 1
+        taken.add(ident)
+        ids.append(ident)
+    return ids
+
+
+def headline_vectors(
+    texts: Sequence[str], stems: Callable[[str], list[str]], vocab: dict[str, int], weights: np.ndarray
+) -> sp.csr_matrix:
+    """Headlines in the stories' vector space (sub-linear tf × the stories' term weights)."""
+    indptr, indices, data = [0], [], []
+    for text in texts:
+        counts = Counter(vocab[s] for s in stems(text) if s in vocab)
+        for column, count in sorted(counts.items()):
+            indices.append(column)
+            data.append((1.0 + np.log(count)) * weights[column])
+        indptr.append(len(indices))
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(texts), len(vocab)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+def _has_words(text: str) -> bool:
+    """At least two words of letters: not a wire code such as "&HT;" or a lone name."""
+    return len([w for w in words(text) if len(w) > 1]) >= 2
+
+
+def _reads_as_title(text: str, stop: frozenset[str]) -> bool:
+    found = words(text)
+    return (
+        len(text.split()) <= TITLE_MAX_WORDS
+        and not text.rstrip().endswith(("…", "...", ",", ":", ";", "-", "–", "—"))
+        and bool(found)
+        and found[-1].lower() not in stop
+    )
+
+
+def _cut_back(text: str, stop: frozenset[str]) -> str:
+    """A headline cut off mid-phrase, shown up to its last content word, with "…"."""
+    tokens = text.rstrip(" .…,:;-–—").split()[:TITLE_MAX_WORDS]
+    while tokens and (not words(tokens[-1]) or words(tokens[-1])[-1].lower() in stop):
+        tokens.pop()
+    if len(tokens) < 2:
+        return ""
+    return " ".join(tokens).rstrip(".,:;-–—") + "…"
+
+
+def _unshout(text: str, surface: dict[str, str], language: str) -> str:
+    """A headline in capitals gets the case its words have in the story's text."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return text
+    stem = stemmer(language)
+
+    def recase(match: re.Match[str]) -> str:
+        word = match.group(0)
+        known = surface.get(stem(word))
+        if known is not None and known.lower() == word.lower():
+            return known
+        return word.lower()
+
+    recased = re.sub(r"[^\W\d_]+", recase, text)
+    return recased[:1].upper() + recased[1:]

@@ -1,0 +1,192 @@
+"""Grouping: the day's articles become stories, each titled, ranked and explained."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from briefing.ingest.text import parse_plain_text
+from briefing.models import Article, Story
+from briefing.segment import segment
+from briefing.stories import MAX_SIMILARITY, MIN_SIMILARITY, find_stories, story_threshold
+from briefing.stories.linkage import average_linkage
+from briefing.stories.titles import phrase
+from briefing.vectors import normalise_rows
+from builders import REPO, SEED_KOSOVO, SEED_TWO_STORIES
+
+FIXTURES = REPO / "tests" / "fixtures" / "stories"
+
+
+def read(path: Path, article_id: str, language: str = "english") -> Article:
+    parsed = parse_plain_text(path.read_text(encoding="utf-8"))
+    return Article(
+        id=article_id,
+        title=parsed.title or parsed.paragraphs[0][:60],
+        source=parsed.source or path.stem,
+        paragraphs=parsed.paragraphs,
+        path=str(path),
+        headline_paragraphs=parsed.headline_paragraphs,
+        language=language,
+        title_from_text=parsed.title is None,
+    )
+
+
+def stories_of(articles: list[Article]) -> tuple[Story, ...]:
+    return find_stories(articles, [segment(a, a.language) for a in articles])
+
+
+def members(stories: tuple[Story, ...]) -> list[set[str]]:
+    return [set(s.article_ids) for s in stories]
+
+
+def four_article_day(language: str) -> list[Article]:
+    folder = FIXTURES / ("en" if language == "english" else "de")
+    return [read(path, f"a{k}", language) for k, path in enumerate(sorted(folder.glob("*.txt")), start=1)]
+
+
+@pytest.mark.parametrize("language", ["english", "german"])
+def test_two_clear_stories_of_two_outlets_each_are_two_stories(language: str) -> None:
+    articles = four_article_day(language)
+    stories = stories_of(articles)
+    # files sort flood (a1, a2) before strike (a3, a4)
+    assert members(stories) == [{"a1", "a2"}, {"a3", "a4"}]
+    for story in stories:
+        assert len(story.sources) == 2
+        titles = {a.title for a in articles if a.id in story.article_ids}
+        assert story.title in titles  # a real headline of its own articles
+
+
+def seed() -> list[Article]:
+    return [read(SEED_KOSOVO, "a1"), read(SEED_TWO_STORIES, "a2")]
+
+
+def test_an_article_that_turns_to_another_story_feeds_two_stories() -> None:
+    kosovo, summit = stories_of(seed())
+    assert {(p.article_id, p.index) for p in kosovo.passages} == {
+        *(("a1", i) for i in range(17)),
+        *(("a2", i) for i in range(9)),
+    }
+    assert [(p.article_id, p.index) for p in summit.passages] == [("a2", i) for i in range(9, 14)]
+    assert summit.title == "Jens Stoltenberg says NATO is facing its biggest strategic crisis in decades"
+    assert summit.headlines == (summit.title,)  # the part's own headline, not the article's title
+    assert "Kosovo" in kosovo.terms
+
+
+def test_every_passage_is_in_exactly_one_story_with_its_evidence() -> None:
+    articles = seed()
+    stories = stories_of(articles)
+    placed = [(p.article_id, p.index) for s in stories for p in s.passages]
+    assert sorted(placed) == sorted({(a.id, i) for a in articles for i in range(len(a.paragraphs))})
+    for story in stories:
+        assert len(story.evidence) == len(story.passages)
+        assert max(e.score for e in story.evidence) > 0.3
+
+
+def test_a_story_told_by_more_outlets_ranks_first_and_a_lone_article_is_its_own_story() -> None:
+    articles = four_article_day("english")
+    lone = Article(
+        id="a5",
+        title="Museum returns looted bronze statues to Nigeria",
+        source="Culture Desk",
+        paragraphs=(
+            "The museum handed back twelve bronze statues taken from Benin City in 1897 at a ceremony "
+            "attended by the Nigerian ambassador on Thursday.",
+            "Curators said the return ended years of talks about the collection's future.",
+        ),
+    )
+    # the strike is told by one outlet only: it must rank below the two-outlet flood
+    strike_once = [articles[0], articles[1], articles[2], lone]
+    stories = stories_of(strike_once)
+    assert members(stories) == [{"a1", "a2"}, {"a3"}, {"a5"}] or members(stories) == [
+        {"a1", "a2"},
+        {"a5"},
+        {"a3"},
+    ]
+    assert stories[0].sources == ("Surrey Herald", "Morning Post")
+
+
+def test_among_stories_of_equal_coverage_the_newest_ranks_first() -> None:
+    articles = four_article_day("english")
+    early, late = datetime(2026, 11, 25, 6, tzinfo=UTC), datetime(2026, 11, 25, 18, tzinfo=UTC)
+    dated = [replace(a, published=early if a.id in ("a1", "a2") else late) for a in articles]
+    assert members(stories_of(dated)) == [{"a3", "a4"}, {"a1", "a2"}]
+
+
+def test_a_page_heading_is_never_the_title() -> None:
+    flood, other = four_article_day("english")[:2]
+    heading = replace(flood, title="More news from around the county")
+    (story,) = stories_of([heading, other])
+    assert story.title == other.title
+
+
+def test_with_no_headline_the_title_is_a_phrase_of_the_most_central_sentence() -> None:
+    articles = [replace(a, title="", title_from_text=True) for a in four_article_day("english")[:2]]
+    (story,) = stories_of(articles)
+    sentences = {s.text.rstrip(".") for a in articles for p in segment(a) for s in p.sentences}
+    assert story.title.endswith("…")  # cut, and says so
+    assert any(text.startswith(story.title.removesuffix("…")) for text in sentences)
+    assert len(story.title) <= 81 and story.title.split()[-1] not in {"the…", "of…", "in…"}
+
+
+def test_a_headline_in_capitals_gets_the_case_of_the_text() -> None:
+    flood, other = four_article_day("english")[:2]
+    shouting = replace(flood, title="RIVER WEY BURSTS ITS BANKS IN GUILDFORD")
+    other = replace(other, title="", title_from_text=True)
+    (story,) = stories_of([shouting, other])
+    assert story.title == "River Wey bursts its banks in Guildford"
+
+
+def test_a_phrase_is_cut_at_a_word_boundary_never_on_a_stop_word() -> None:
+    sentence = "Hundreds of residents were evacuated from their homes in Guildford on Tuesday after the river"
+    assert phrase(sentence, frozenset({"the", "after", "on", "in", "of"}), limit=60) == (
+        "Hundreds of residents were evacuated from their homes…"
+    )
+
+
+def test_a_subhead_inside_one_story_does_not_split_it() -> None:
+    flood = four_article_day("english")[0]
+    with_subhead = replace(
+        flood,
+        paragraphs=(*flood.paragraphs[:2], "WHAT HAPPENS NEXT", *flood.paragraphs[2:]),
+        headline_paragraphs=frozenset({2}),
+    )
+    (story,) = stories_of([with_subhead])
+    assert len(story.passages) == len(with_subhead.paragraphs)
+
+
+def test_same_input_same_stories_with_unique_ids() -> None:
+    articles = [*four_article_day("english"), *seed()]
+    articles = [replace(a, id=f"a{k}") for k, a in enumerate(articles, start=1)]
+    first, again = stories_of(articles), stories_of(articles)
+    assert first == again
+    ids = [s.id for s in first]
+    assert len(set(ids)) == len(ids) and all(ids)
+
+
+def test_average_linkage_groups_as_scipy_does() -> None:
+    rng = np.random.default_rng(3)
+    centres = rng.random((6, 40)) ** 4
+    rows = np.vstack([centres[k % 6] + 0.3 * rng.random(40) ** 6 for k in range(60)])
+    vectors = normalise_rows(sp.csr_matrix(rows * (rng.random(rows.shape) > 0.5)))
+    for threshold in (0.3, 0.5, 0.7):
+        ours = average_linkage(vectors, threshold)
+        tree = linkage(vectors.toarray(), method="average", metric="cosine")
+        theirs = fcluster(tree, t=1 - threshold, criterion="distance")
+        same = ours[:, None] == ours[None, :]
+        assert (same == (theirs[:, None] == theirs[None, :])).all()
+        assert len(set(ours.tolist())) > 1
+
+
+def test_the_threshold_comes_from_the_day_within_its_bounds() -> None:
+    rng = np.random.default_rng(5)
+    loose = normalise_rows(sp.csr_matrix(rng.random((50, 30))))  # everything alike
+    sparse = normalise_rows(sp.csr_matrix(rng.random((50, 3000)) * (rng.random((50, 3000)) > 0.99)))
+    assert story_threshold(loose) == MAX_SIMILARITY
+    assert story_threshold(sparse) == MIN_SIMILARITY
+    assert story_threshold(sparse) == story_threshold(sparse)
