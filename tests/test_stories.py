@@ -190,3 +190,19 @@ def test_the_threshold_comes_from_the_day_within_its_bounds() -> None:
     assert story_threshold(loose) == MAX_SIMILARITY
     assert story_threshold(sparse) == MIN_SIMILARITY
     assert story_threshold(sparse) == story_threshold(sparse)
+
+
+def test_among_equally_covered_stories_the_top_is_spread_over_subjects() -> None:
+    from briefing.stories import rank_stories
+
+    def lone(ident: str, sentences: int) -> Story:
+        article = Article(id=ident, title=ident, source="Wire", paragraphs=("A sentence here. " * sentences,))
+        passages = segment(article)
+        return Story(ident, ident, (), passages, (), (ident,), (ident,), ("Wire",))
+
+    stories = [lone("a1", 9), lone("a2", 8), lone("a3", 2)]
+    # a1 and a2 are on one subject (say two tennis matches), a3 on another
+    centroids = normalise_rows(sp.csr_matrix(np.array([[1.0, 0.1, 0.0], [1.0, 0.2, 0.0], [0.0, 0.1, 1.0]])))
+    assert rank_stories(stories, centroids) == [0, 2, 1]  # not the two tennis stories first
+    two_outlets = replace(stories[1], sources=("Wire", "Post"))
+    assert rank_stories([stories[0], two_outlets, stories[2]], centroids)[0] == 1  # coverage comes first

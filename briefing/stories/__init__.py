@@ -17,25 +17,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 
-from briefing.language import content_stems
+from briefing.language import content_stems, stemmer, stop_words, words
 from briefing.models import Article, Evidence, Passage, PassageKind, Story
 from briefing.stories.linkage import average_linkage
 from briefing.stories.segments import Segment, cut_segments
-from briefing.stories.titles import (
-    choose_title,
-    headline_vectors,
-    key_terms,
-    surface_forms,
-    unique_ids,
-)
+from briefing.stories.titles import choose_title, headline_vectors, key_terms, unique_ids, usual_form
 from briefing.vectors import count_matrix, membership, normalise_rows
 
-__all__ = ["Story", "find_stories", "story_threshold"]
+__all__ = ["Story", "find_stories", "rank_stories", "story_threshold"]
 
 # Two groups of segments are one story while their average cosine is this many
 # times the day's median cosine between two segments, within the bounds below.
@@ -50,6 +44,8 @@ MIN_SIMILARITY = 0.15
 MAX_SIMILARITY = 0.25
 # The median is taken over at most this many pairs, drawn with a fixed seed.
 SAMPLE_PAIRS = 20_000
+# The top places of the briefing that are spread over subjects: more than anyone reads.
+DIVERSE_PICKS = 50
 # Words of a sentence worth making a title from.
 MIN_PHRASE_WORDS = 6
 
@@ -74,10 +70,7 @@ def find_stories(
     article_of = np.repeat(np.arange(len(passages)), [len(ps) for ps in passages])
     language = [articles[int(a)].language for a in article_of]
     headlines = [a.title if a.title and not a.title_from_text else "" for a in articles]
-    stems = [
-        content_stems(p.text, lang) if p.kind is not PassageKind.BYLINE else []
-        for p, lang in zip(flat, language, strict=True)
-    ]
+    stems, surface = _read(flat, language)
     title_stems = [content_stems(h, a.language) for h, a in zip(headlines, articles, strict=True)]
     counts, vocab = count_matrix([*stems, *title_stems])
     n = len(flat)
@@ -98,20 +91,17 @@ def find_stories(
     stem_of = [""] * len(vocab)
     for term, column in vocab.items():
         stem_of[column] = term
+    day = _Day(flat, articles, passage_vectors, stem_of, vocab, weights, surface)
+    groups: list[list[int]] = [[] for _ in range(int(labels.max()) + 1)]
+    for number, label in enumerate(labels.tolist()):
+        groups[label].append(number)
+    centroids = normalise_rows(sp.csr_matrix(membership(groups, len(segments)) @ vectors))
     found = [
-        _story(
-            [segments[k] for k in np.flatnonzero(labels == label)],
-            vectors[np.flatnonzero(labels == label)],
-            flat,
-            articles,
-            passage_vectors,
-            (stem_of, vocab, weights),
-        )
-        for label in range(int(labels.max()) + 1)
+        _story([segments[k] for k in group], centroids[label], day) for label, group in enumerate(groups)
     ]
-    found.sort(key=_importance)  # stable: equals stay in reading order
-    ids = unique_ids([story.title for story in found])
-    return tuple(replace(story, id=ident) for story, ident in zip(found, ids, strict=True))
+    ranked = [found[k] for k in rank_stories(found, centroids)]
+    ids = unique_ids([story.title for story in ranked])
+    return tuple(replace(story, id=ident) for story, ident in zip(ranked, ids, strict=True))
 
 
 def story_threshold(vectors: sp.csr_matrix) -> float:
@@ -149,40 +139,62 @@ def _weighted(counts: sp.csr_matrix, weights: np.ndarray) -> sp.csr_matrix:
     return normalise_rows(matrix)
 
 
-def _story(
-    segments: Sequence[Segment],
-    vectors: sp.csr_matrix,
-    flat: Sequence[Passage],
-    articles: Sequence[Article],
-    passage_vectors: sp.csr_matrix,
-    space: tuple[list[str], dict[str, int], np.ndarray],
-) -> Story:
-    stem_of, vocab, weights = space
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """What every story of the day is described from."""
+
+    flat: Sequence[Passage]
+    articles: Sequence[Article]
+    passage_vectors: sp.csr_matrix  # one row per passage, in the stories' space
+    stem_of: Sequence[str]  # column → stem
+    vocab: dict[str, int]
+    weights: np.ndarray
+    surface: dict[str, str]  # stem → how the text spells it
+
+
+def _read(flat: Sequence[Passage], language: Sequence[str]) -> tuple[list[list[str]], dict[str, str]]:
+    """Each passage's content stems (none for a byline), and the usual spelling of every stem."""
+    stems: list[list[str]] = []
+    forms: dict[str, dict[str, int]] = {}
+    for passage, lang in zip(flat, language, strict=True):
+        found: list[str] = []
+        if passage.kind is not PassageKind.BYLINE:
+            stop, stem = stop_words(lang), stemmer(lang)
+            for word in words(passage.text):
+                if len(word) > 1 and word.lower() not in stop:
+                    term = stem(word)
+                    found.append(term)
+                    seen = forms.setdefault(term, {})
+                    seen[word] = seen.get(word, 0) + 1
+        stems.append(found)
+    return stems, {term: usual_form(seen) for term, seen in forms.items()}
+
+
+def _story(segments: Sequence[Segment], centroid_row: sp.csr_matrix, day: _Day) -> Story:
     rows = sorted(r for s in segments for r in s.rows)
-    centroid_row = normalise_rows(sp.csr_matrix(vectors.sum(axis=0)))
     centroid = centroid_row.toarray().ravel()
-    mine = [flat[r] for r in rows]
+    mine = [day.flat[r] for r in rows]
     first: dict[int, Segment] = {}
     for segment in sorted(segments, key=lambda s: s.rows):
         first.setdefault(segment.article, segment)
-    member_articles = tuple(articles[number] for number in first)
+    member_articles = tuple(day.articles[number] for number in first)
     language = _majority([a.language for a in member_articles])
-    surface = surface_forms(mine, language)
-    closeness = np.asarray((passage_vectors[rows] @ centroid_row.T).todense()).ravel()
+    own = sp.csr_matrix(day.passage_vectors[rows])
+    closeness = np.asarray((own @ centroid_row.T).todense()).ravel()
     evidence = tuple(
-        Evidence(round(float(c), 4), _tying_terms(passage_vectors[r], centroid, stem_of, surface))
-        for r, c in zip(rows, closeness, strict=True)
+        Evidence(round(float(c), 4), _tying_terms(own, k, centroid, day))
+        for k, c in enumerate(closeness.tolist())
     )
 
     def headline_closeness(texts: Sequence[str]) -> np.ndarray:
-        matrix = headline_vectors(texts, lambda t: content_stems(t, language), vocab, weights)
+        matrix = headline_vectors(texts, lambda t: content_stems(t, language), day.vocab, day.weights)
         return np.asarray((matrix @ centroid_row.T).todense()).ravel()
 
     title = choose_title(
         [s.headline for s in segments if s.headline],
         headline_closeness,
         _central_sentence(mine, closeness),
-        surface,
+        day.surface,
         language,
     )
     sources = tuple(dict.fromkeys(name for a in member_articles for name in (a.source, *a.also_in)))
@@ -190,24 +202,24 @@ def _story(
     return Story(
         id="",
         title=title or member_articles[0].title,
-        terms=key_terms(centroid, stem_of, surface),
+        terms=key_terms(centroid, day.stem_of, day.surface),
         passages=tuple(mine),
         evidence=evidence,
         article_ids=tuple(a.id for a in member_articles),
-        headlines=tuple(segment.headline or articles[number].title for number, segment in first.items()),
+        headlines=tuple(segment.headline or day.articles[n].title for n, segment in first.items()),
         sources=sources,
         newest=max(published) if published else None,
         language=language,
     )
 
 
-def _tying_terms(
-    row: sp.csr_matrix, centroid: np.ndarray, stem_of: Sequence[str], surface: dict[str, str]
-) -> tuple[str, ...]:
-    """The terms that tie a passage to its story most: its weight × the story's."""
-    contributions = row.data * centroid[row.indices]
-    order = [k for k in np.argsort(-contributions, kind="stable")[:5] if contributions[k] > 0]
-    return tuple(surface.get(stem_of[c], stem_of[c]) for c in row.indices[order])
+def _tying_terms(rows: sp.csr_matrix, k: int, centroid: np.ndarray, day: _Day) -> tuple[str, ...]:
+    """The terms that tie passage k to its story most: its weight × the story's."""
+    start, end = rows.indptr[k], rows.indptr[k + 1]
+    columns = rows.indices[start:end]
+    contributions = rows.data[start:end] * centroid[columns]
+    order = [i for i in np.argsort(-contributions, kind="stable")[:5] if contributions[i] > 0]
+    return tuple(day.surface.get(day.stem_of[c], day.stem_of[c]) for c in columns[order])
 
 
 def _central_sentence(passages: Sequence[Passage], closeness: np.ndarray) -> str:
@@ -226,8 +238,28 @@ def _majority(values: Sequence[str]) -> str:
     return best
 
 
-def _importance(story: Story) -> tuple[int, int, float, int]:
-    """Most outlets first, then most articles, then the newest, then the longest (ties: reading order)."""
-    newest = story.newest.timestamp() if story.newest is not None else float("-inf")
-    sentences = sum(len(p.sentences) for p in story.passages)
-    return (-len(story.sources), -len(story.article_ids), -newest, -sentences)
+def rank_stories(stories: Sequence[Story], centroids: sp.csr_matrix) -> list[int]:
+    """The order of importance: most outlets first, then most articles, then the newest.
+
+    Among stories still equal (a day of files has no times; many stories have one
+    article from one outlet), the one least like the stories already placed goes
+    next, then the longest: the top of the briefing is not three stories on one
+    subject. Only the first DIVERSE_PICKS places are chosen so; the rest follow by length.
+    """
+    tiers: dict[tuple[int, int, float], list[int]] = {}
+    for number, story in enumerate(stories):
+        newest = story.newest.timestamp() if story.newest is not None else float("-inf")
+        tiers.setdefault((-len(story.sources), -len(story.article_ids), -newest), []).append(number)
+    length = [sum(len(p.sentences) for p in story.passages) for story in stories]
+    order: list[int] = []
+    closest = np.zeros(len(stories))  # each story's highest similarity to a story already placed
+    for key in sorted(tiers):
+        tier = sorted(tiers[key], key=lambda k: (-length[k], k))
+        while tier and len(order) < DIVERSE_PICKS:
+            pick = min(tier, key=lambda k: (round(float(closest[k]), 6), -length[k], k))
+            tier.remove(pick)
+            order.append(pick)
+            similar = np.asarray((centroids @ centroids[pick].T).todense()).ravel()
+            np.maximum(closest, similar, out=closest)
+        order.extend(tier)
+    return order

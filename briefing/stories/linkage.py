@@ -54,11 +54,12 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
     """A group number for each row (unit vectors), numbered in order of first appearance.
 
     Groups are merged best pair first while their average pairwise cosine is at
-    least `threshold` — exactly as SciPy's `linkage(method="average")` cut at
-    distance 1 - threshold would group them, ties going to the lower row numbers.
+    least `threshold`: the groups SciPy's `linkage(method="average")` cut at
+    distance 1 - threshold gives (up to ties between equal similarities).
     """
     n = vectors.shape[0]
     vectors = sp.csr_matrix(vectors, dtype=np.float64)
+    vectors.sum_duplicates()
     first, second, dots = similar_pairs(vectors, threshold)
     # Group g's neighbours: the groups it is on average at least `threshold` alike,
     # with the exact sum of the pairwise similarities between the two.
@@ -67,24 +68,17 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
         neighbours[i][j] = dot
         neighbours[j][i] = dot
     size = [1] * n
-    sums: list[sp.csr_matrix | None] = [None] * n  # a group's sum vector, made when first needed
     members: list[list[int]] = [[i] for i in range(n)]
     alive = [True] * n
     heap = [(-dot, i, j) for i, j, dot in zip(first.tolist(), second.tolist(), dots.tolist(), strict=True)]
     heapq.heapify(heap)
+    rows = _Rows(vectors)
 
-    def sum_of(group: int) -> sp.csr_matrix:
-        found = sums[group]
-        if found is None:
-            found = sums[group] = sp.csr_matrix(vectors[members[group]].sum(axis=0))
-        return found
-
-    def cross(group: int, others: list[int]) -> np.ndarray:
+    def cross(group: int, others: list[int]) -> list[float]:
         """Exact sums of pairwise similarities between `group` and each of `others`."""
         if not others:
-            return np.zeros(0)
-        stacked = sp.vstack([sum_of(other) for other in others], format="csr")
-        return np.asarray((stacked @ sum_of(group).T).todense()).ravel()
+            return []
+        return rows.sums_against(members[group], [members[other] for other in others])
 
     while heap:
         _, a, b = heapq.heappop(heap)
@@ -99,8 +93,8 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
         around = sorted((set(near_a) | set(near_b)) - {a, b})
         only_b = [g for g in around if g not in near_a]
         only_a = [g for g in around if g not in near_b]
-        from_a = dict(zip(only_b, cross(a, only_b).tolist(), strict=True))
-        from_b = dict(zip(only_a, cross(b, only_a).tolist(), strict=True))
+        from_a = dict(zip(only_b, cross(a, only_b), strict=True))
+        from_b = dict(zip(only_a, cross(b, only_a), strict=True))
         near: dict[int, float] = {}
         for g in around:
             total = near_a.get(g, from_a.get(g, 0.0)) + near_b.get(g, from_b.get(g, 0.0))
@@ -113,16 +107,47 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
                 others[merged] = total
                 heapq.heappush(heap, (-average, min(g, merged), max(g, merged)))
         neighbours.append(near)
-        sums.append(None)
         neighbours[a] = neighbours[b] = {}
-        sums[a] = sums[b] = None
         members[a] = members[b] = []
     labels = np.empty(n, dtype=np.int64)
     numbers: dict[int, int] = {}
     group_of = np.empty(n, dtype=np.int64)
-    for group, rows in enumerate(members):
+    for group, rows_of_group in enumerate(members):
         if alive[group]:
-            group_of[rows] = group
+            group_of[rows_of_group] = group
     for row in range(n):
         labels[row] = numbers.setdefault(int(group_of[row]), len(numbers))
     return labels
+
+
+class _Rows:
+    """Dot products of sums of rows, straight from the CSR arrays (no sparse slicing)."""
+
+    def __init__(self, vectors: sp.csr_matrix) -> None:
+        self._indptr = vectors.indptr
+        self._indices = vectors.indices
+        self._data = vectors.data
+        self._scratch = np.zeros(vectors.shape[1])
+
+    def _entries(self, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in the CSR arrays of every entry of the rows, and each row's entry count."""
+        picked = np.asarray(rows, dtype=np.int64)
+        starts, lengths = self._indptr[picked], np.diff(self._indptr)[picked]
+        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        return offsets + np.arange(int(lengths.sum())), lengths
+
+    def sums_against(self, group: list[int], others: list[list[int]]) -> list[float]:
+        """(Σ rows of group) · (Σ rows of each other group)."""
+        mine, _ = self._entries(group)
+        columns = self._indices[mine]
+        np.add.at(self._scratch, columns, self._data[mine])  # the group's sum, dense, for a moment
+        try:
+            flat = [row for other in others for row in other]
+            entries, lengths = self._entries(flat)
+            products = self._data[entries] * self._scratch[self._indices[entries]]
+            per_row = np.zeros(len(flat))
+            np.add.at(per_row, np.repeat(np.arange(len(flat)), lengths), products)
+            bounds = np.cumsum([0, *(len(other) for other in others)])
+            return [float(per_row[bounds[k] : bounds[k + 1]].sum()) for k in range(len(others))]
+        finally:
+            self._scratch[columns] = 0.0

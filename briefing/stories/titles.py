@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 from briefing.language import stemmer, stop_words, words
-from briefing.models import Passage
 
 # A headline reads as a title when it is short and not cut off mid-phrase.
 TITLE_MAX_WORDS = 16
@@ -30,27 +29,15 @@ KEY_TERMS = 5
 _SLUG_WORDS = 6
 
 
-def surface_forms(passages: Iterable[Passage], language: str, enough: int = 300) -> dict[str, str]:
-    """The usual spelling of each stem ("kosovo" → "Kosovo") in the first passages.
+def usual_form(forms: dict[str, int]) -> str:
+    """The spelling to show for a stem, from how often each spelling was seen.
 
     A word seen in lower case anywhere is shown in lower case (a capital at the start of a
     sentence means nothing); a name, never seen so, keeps its capital.
     """
-    stem = stemmer(language)
-    stop = stop_words(language)
-    seen: dict[str, Counter[str]] = {}
-    for number, passage in enumerate(passages):
-        if number >= enough:
-            break
-        for word in words(passage.text):
-            if word.lower() not in stop and len(word) > 1:
-                seen.setdefault(stem(word), Counter()).update((word,))
-    return {s: _usual(c) for s, c in seen.items()}
-
-
-def _usual(forms: Counter[str]) -> str:
-    lower = Counter({form: n for form, n in forms.items() if form.islower()})
-    return (lower or forms).most_common(1)[0][0]
+    lower = {form: n for form, n in forms.items() if form.islower()}
+    chosen = lower or forms
+    return max(chosen, key=lambda form: (chosen[form], form))
 
 
 def key_terms(centroid: np.ndarray, stem_of: Sequence[str], surface: dict[str, str]) -> tuple[str, ...]:
