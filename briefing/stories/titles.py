@@ -37,7 +37,7 @@ def usual_form(forms: dict[str, int]) -> str:
     """
     lower = {form: n for form, n in forms.items() if form.islower()}
     chosen = lower or forms
-    return max(chosen, key=lambda form: (chosen[form], form))
+    return max(chosen, key=chosen.__getitem__)  # between equals, the first seen
 
 
 def key_terms(centroid: np.ndarray, stem_of: Sequence[str], surface: dict[str, str]) -> tuple[str, ...]:
