@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from briefing.errors import ConfigError
-from briefing.language import supported_languages
+from briefing.language import AUTO, UnknownLanguageError, resolve_language
 from briefing.summarise.registry import algorithm_names
 
 DEFAULT_CONFIG = "config.yaml"
@@ -524,7 +524,8 @@ class Config(_Section):
     intro: str = Field(default="", description="Optional Markdown shown under the title.")
     language: str = Field(
         default="english",
-        description="Language of the articles: sentence splitter, stemmer and stop words.",
+        description="Language of the articles (a name or its ISO 639-1 code: sentence splitter, "
+        "stemmer and stop words), or `auto`: each article's own language, detected.",
     )
     timezone: str = Field(default="UTC", description="IANA zone that decides what 'today' is.")
     sources: tuple[Source, ...] = Field(min_length=1, description="Where articles come from.")
@@ -553,7 +554,12 @@ class Config(_Section):
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        return _choice(value.lower(), supported_languages())
+        if value.strip().lower() == AUTO:
+            return AUTO
+        try:
+            return resolve_language(value)
+        except UnknownLanguageError as error:
+            raise _invalid("choice", f"{error}, or auto") from None
 
     @field_validator("timezone")
     @classmethod

@@ -24,6 +24,10 @@ class Article:
     published: datetime | None = None
     headline_paragraphs: frozenset[int] = frozenset()  # indices known to be headlines
     also_in: tuple[str, ...] = ()  # other sources that carried the same story
+    # Its language, one of briefing.language.supported_languages(): the configured one,
+    # or the one detected with `language: auto`. Its sentences are split, stemmed and
+    # filtered with this language's tools.
+    language: str = "english"
 
 
 class PassageKind(StrEnum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from briefing.ingest.text import ends_like_sentence, is_headline_like
-from briefing.language import sentence_spans
+from briefing.language import AUTO, ends_inside_sentence, sentence_spans, supported_languages
 from briefing.models import Article, Passage, PassageKind, Sentence
 
 _BYLINE = re.compile(
@@ -20,7 +20,14 @@ _BYLINE = re.compile(
 BYLINE_MAX_WORDS = 12
 
 
-def segment(article: Article, language: str = "english") -> tuple[Passage, ...]:
+def segment(article: Article, language: str | None = None) -> tuple[Passage, ...]:
+    """The article's passages, split into sentences in the article's own language.
+
+    `article.language` decides; `language` (kept for callers that still pass the
+    configured one, which may be `auto`) is used only if the article's is unknown.
+    """
+    if article.language in supported_languages() or language in (None, AUTO):
+        language = article.language
     return tuple(_passage(article, index, text, language) for index, text in enumerate(article.paragraphs))
 
 
@@ -46,8 +53,13 @@ def _passage(article: Article, index: int, text: str, language: str) -> Passage:
                 paragraph=index,
                 start=start,
                 end=end,
-                complete=ends_like_sentence(text[start:end]),
+                complete=_whole(text[start:end], language),
             )
             for start, end in sentence_spans(text, language)
         )
     return Passage(article_id=article.id, index=index, text=text, kind=kind, sentences=sentences)
+
+
+def _whole(sentence: str, language: str) -> bool:
+    """Ends like a sentence, and not at a title that always stands before a name ("… Mr.")."""
+    return ends_like_sentence(sentence) and not ends_inside_sentence(sentence, language)
