@@ -68,12 +68,18 @@ def test_a_wrapped_first_line_is_text_not_a_title(tmp_path: Path) -> None:
     assert article.title.startswith("The central bank cut interest rates")
 
 
-def test_source_name_from_tag_then_config_then_file_name(tmp_path: Path) -> None:
-    write_article(tmp_path, "a.txt", "Rates were cut on Tuesday by the bank.\n\n/Reuters/")
-    write_article(tmp_path, "b.txt", "Rain is forecast for the whole weekend.")
-    articles = ingest_folder(tmp_path, "*.txt", name="Wire").articles
-    assert [a.source for a in articles] == ["Reuters", "Wire"]
-    assert [a.source for a in ingest_folder(tmp_path, "*.txt").articles] == ["Reuters", "b.txt"]
+def test_source_name_from_tag_then_config_then_site_then_folder_never_the_file(tmp_path: Path) -> None:
+    write_article(tmp_path, "Wire Desk/a.txt", "Rates were cut on Tuesday by the bank.\n\n/Reuters/")
+    write_article(tmp_path, "Wire Desk/b.txt", "Rain is forecast for the whole weekend.")
+    page = (
+        '<html><head><meta property="og:site_name" content="Harbour Gazette"></head><body>'
+        "<p>The harbour reopened to ships on Wednesday morning after the storm.</p></body></html>"
+    )
+    write_article(tmp_path, "Wire Desk/c.html", page)
+    articles = ingest_folder(tmp_path, "Wire Desk/*", name="Wire").articles
+    assert [a.source for a in articles] == ["Reuters", "Wire", "Wire"]
+    unnamed = ingest_folder(tmp_path, "Wire Desk/*").articles
+    assert [a.source for a in unnamed] == ["Reuters", "Wire Desk", "Harbour Gazette"]
 
 
 def test_markdown_and_html_files(tmp_path: Path) -> None:
