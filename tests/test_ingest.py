@@ -124,10 +124,11 @@ def test_a_single_legacy_byte_is_read_in_the_languages_usual_encoding(tmp_path: 
 
 
 def test_bad_files_are_skipped_and_named_while_the_rest_is_read(tmp_path: Path) -> None:
-    write_article(tmp_path, "good.txt", "The council approved the new budget on Monday evening.")
+    text = "The council approved the new budget on Monday evening after a debate of nine hours."
+    write_article(tmp_path, "good.txt", text)
     write_article(tmp_path, "empty.txt", "  \n\n ")
     write_article(tmp_path, "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    write_article(tmp_path, "copy.txt", "The council approved the new budget on Monday evening.")
+    write_article(tmp_path, "copy.txt", text)
     (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")  # unreadable, even for root
     result = ingest_folder(tmp_path, "*.txt")
     assert [a.path for a in result.articles] == ["copy.txt"]  # files are read in name order

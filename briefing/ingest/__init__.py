@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from briefing.boilerplate import is_furniture
 from briefing.config import Config, FileSource
 from briefing.errors import SourceError
 from briefing.ingest import files
@@ -100,7 +101,8 @@ def ingest(
             read += 1
         failed += read == 0
         log.info("%s: %d of %d files read", source.path, read, len(found))
-    articles, duplicates = deduplicate(_in_their_languages([_readable(c) for c in candidates], config))
+    readable = _in_their_languages([_readable(c) for c in candidates], config)
+    articles, duplicates = deduplicate([_without_furniture(a) for a in readable])
     for duplicate in duplicates:
         item = duplicate.candidate
         if item.path:  # a file: listed under skipped, as it always was
@@ -180,6 +182,16 @@ def _readable(article: Article) -> Article:
         paragraphs=text.paragraphs or (repair(article.title),),
         headline_paragraphs=text.headline_paragraphs if text.paragraphs else frozenset({0}),
     )
+
+
+def _without_furniture(article: Article) -> Article:
+    """The article without paragraphs that are only page furniture (cookie banners, sign-up
+    forms, template code, placeholder text): not even its passages."""
+    text = ParsedText(article.title, None, article.paragraphs, article.headline_paragraphs)
+    text, changed = rewrite_paragraphs(text, lambda p: "" if is_furniture(p, article.language) else p)
+    if not changed or not text.paragraphs:
+        return article
+    return replace(article, paragraphs=text.paragraphs, headline_paragraphs=text.headline_paragraphs)
 
 
 def _in_their_languages(articles: list[Article], config: Config) -> list[Article]:

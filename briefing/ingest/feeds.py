@@ -20,11 +20,12 @@ import defusedxml
 import feedparser
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
+from briefing.boilerplate import is_caption
 from briefing.errors import SourceError
 from briefing.ingest.dedupe import strip_tracking
 from briefing.ingest.html import parse_html
 from briefing.ingest.metadata import parse_date, repair
-from briefing.ingest.text import ParsedText, is_caption, rewrite_paragraphs, strip_read_more
+from briefing.ingest.text import ParsedText, rewrite_paragraphs, strip_read_more
 
 log = logging.getLogger("briefing")
 

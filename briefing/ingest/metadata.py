@@ -88,12 +88,16 @@ def strip_site_suffix(title: str, names: Sequence[str | None]) -> str:
     keys.discard("")
     if not keys:
         return title
-    for pattern, group in ((_SUFFIX, "suffix"), (_PREFIX, "prefix")):
-        match = pattern.search(title)
-        if match and _names_site(match.group(group), keys):
-            rest = (title[: match.start()] + title[match.end() :]).strip()
-            if len(rest.split()) >= 2:
-                return strip_site_suffix(rest, names)
+    for _ in range(3):  # "Story - Section | Site" at most; never a loop on crafted titles
+        for pattern, group in ((_SUFFIX, "suffix"), (_PREFIX, "prefix")):
+            match = pattern.search(title)
+            if match and _names_site(match.group(group), keys):
+                rest = (title[: match.start()] + title[match.end() :]).strip()
+                if len(rest.split()) >= 2:
+                    title = rest
+                    break
+        else:
+            return title
     return title
 
 

@@ -218,29 +218,3 @@ def rewrite_paragraphs(text: ParsedText, rewrite: Callable[[str], str]) -> tuple
                 headlines.add(len(kept))
             kept.append(new)
     return replace(text, paragraphs=tuple(kept), headline_paragraphs=frozenset(headlines)), changed
-
-
-# Photo captions and credits, in the supported languages: a credit word opening the
-# text ("Photo: …", "Foto: dpa", "Imagen: EFE", "©"), or a credit closing it
-# ("… (AP Photo/Jae C. Hong)", "… Foto: dpa/Michael Kappeler", "… | Getty Images").
-_CREDIT_WORDS = (
-    r"photo(?:graph)?s?|pictures?|images?|credits?|caption|video|foto(?:s|grafie|grafía|grafia)?|bild(?:er)?|"
-    r"bildquelle|quelle|imagen(?:es)?|crédit(?:o|s)?|créditos|illustration|ilustración|zdjęcie|źródło|"
-    r"φωτογραφία|φωτο"
-)
-_AGENCIES = (
-    r"ap|afp|reuters|dpa|efe|epa|getty(?: images)?|ansa|anp|tt|ctk|čtk|pap|ap images|shutterstock|imago"
-)
-_CAPTION = re.compile(
-    rf"^(?:©|\(c\)\s|(?:{_CREDIT_WORDS})\s*[:/|]\s)"
-    rf"|[(\[]\s*(?:(?:{_AGENCIES})\s*)?(?:{_CREDIT_WORDS}|©)[^)\]]{{0,80}}[)\]]\s*\.?$"
-    rf"|[(\[]\s*(?:{_AGENCIES})\s*[)\]]\s*\.?$"
-    rf"|(?:^|[.!?|/–—-]\s*)(?:{_CREDIT_WORDS}|©)\s*[:©]\s*[^.!?]{{1,80}}$"
-    rf"|(?:\s[|/]\s*|\s)(?:{_AGENCIES}) via getty images\s*$|\sgetty images\s*$",
-    re.IGNORECASE,
-)
-
-
-def is_caption(text: str) -> bool:
-    """A photo caption or credit line: never prose, whatever language it is in."""
-    return bool(_CAPTION.search(text.strip()))
