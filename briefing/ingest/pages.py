@@ -141,7 +141,10 @@ def parse_saved_page(html: str, name: str, zone: ZoneInfo | None = None) -> Pars
     if page is not None:
         site, published, title = page.site_name, page.published, page.text.title
     return replace(
-        blocks, title=blocks.title if is_title(blocks.title) else title, site_name=site, published=published
+        blocks,
+        title=strip_site_suffix(blocks.title, [site]) if blocks.title and is_title(blocks.title) else title,
+        site_name=site,
+        published=published,
     )
 
 
