@@ -9,6 +9,9 @@ Recognised by what it is, never by the page it came from:
 - cookie notices: "cookie" beside consent, use or browsing words;
 - subscription and sign-in notices: a subscribe/subscriber word beside a call to
   the reader (now, our, you, only for, log in …);
+- notices to the reader about the page: "this article" beside "you" ("Il vous reste
+  62 % de cet article à lire");
+- headings and labels: nearly every word capitalised;
 - author biographies: a name followed by "is a reporter / ist Redakteurin / es
   periodista / est journaliste …", or the sentences that tell a career ("has covered",
   "joined … in 2015", "follow her on");
@@ -167,8 +170,31 @@ def is_caption(text: str) -> bool:
 
 # What a page prints around an article, never part of it: dropped from the article at ingest.
 PAGE_FURNITURE = frozenset(
-    {"placeholder text", "template code", "form prompt", "cookie notice", "subscription notice"}
+    {
+        "placeholder text",
+        "template code",
+        "form prompt",
+        "cookie notice",
+        "subscription notice",
+        "notice to the reader",
+    }
 )
+
+
+# Talking to the reader about the page itself: "You have 62% of this article left to read".
+_THIS_PAGE = re.compile(
+    r"\b(?:this|cet|cette|dieser|diesen|diesem|dieses|este|esta|questo|questa|tento|ten|ta|denna|denne)\s+"
+    r"(?:article|story|page|artikel|beitrag|seite|artículo|nota|contenido|página|articolo|contenuto|artigo|"
+    r"conteúdo|matéria|článek|stránka|artykuł|strona|artikeln|sida)\b",
+    re.IGNORECASE,
+)
+_YOU = re.compile(
+    r"\b(?:you|your|vous|votre|vos|ihnen|sie|usted|ustedes|tu|te|você|voce|lei|voi|vi|ni|du|dig)\b",
+    re.IGNORECASE,
+)
+# Nearly every word capitalised: a heading or a label ("Our Standards: The Trust Principles.").
+LABEL_MIN_WORDS = 5
+LABEL_CAPITALISED = 0.75
 
 
 def not_prose(text: str) -> str | None:
@@ -184,10 +210,17 @@ def not_prose(text: str) -> str | None:
         return "cookie notice"
     if _SUBSCRIPTION.search(stripped) and _READER_CALL.search(stripped):
         return "subscription notice"
+    if _THIS_PAGE.search(stripped) and _YOU.search(stripped):
+        return "notice to the reader"
     if _is_biography(stripped):
         return "author biography"
     if is_caption(stripped):
         return "photo caption or credit"
+    words = [w for w in stripped.split() if any(c.isalpha() for c in w)]
+    if len(words) >= LABEL_MIN_WORDS and sum(
+        w.lstrip("\"'“‘«(")[:1].isupper() for w in words
+    ) >= LABEL_CAPITALISED * len(words):
+        return "heading or label"
     return None
 
 

@@ -827,7 +827,9 @@ def test_a_page_has_the_same_title_site_and_date_however_it_arrives(
         '<meta property="og:site_name" content="Harbour Gazette">',
         '<meta property="og:site_name" content="https://www.facebook.com/harbourgazette">',
     )
+    bare = social.replace("after the storm | Harbour Gazette</title>", "after the storm</title>")
     server.routes["/news/social.html"] = serve_bytes(social.encode(), "text/html; charset=utf-8")
+    server.routes["/news/bare.html"] = serve_bytes(bare.encode(), "text/html; charset=utf-8")
     write_article(tmp_path, "saved/harbour.html", page)
     published = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Belgrade"))
 
@@ -842,5 +844,7 @@ def test_a_page_has_the_same_title_site_and_date_however_it_arrives(
     harbour = ("Harbour reopens after the storm", "Harbour Gazette", published)
     assert read({"path": "saved/harbour.html"}) == harbour
     assert read({"url": f"{server.base}/articles/harbour.html"}) == harbour
-    # A site name that is a social-media URL is never shown: the page's domain stands in.
-    assert read({"url": f"{server.base}/news/social.html"}) == (harbour[0], "127.0.0.1", published)
+    # A site name that is a social-media URL is never shown: what the <title> adds to the
+    # headline stands in, else the page's domain.
+    assert read({"url": f"{server.base}/news/social.html"}) == harbour
+    assert read({"url": f"{server.base}/news/bare.html"}) == (harbour[0], "127.0.0.1", published)

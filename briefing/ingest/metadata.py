@@ -8,6 +8,7 @@ suffix ("… | Reuters"), dates in any supported language.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections import Counter
@@ -51,12 +52,32 @@ def repair_all(texts: Iterable[str]) -> tuple[str, ...]:
     return tuple(repair(text) for text in texts)
 
 
-def site_name(raw: str | None, url: str | None) -> str | None:
-    """The outlet's name: the page's own (og:site_name …) unless it is a URL, else the domain."""
+def site_name(
+    raw: str | None, url: str | None, title_tag: str | None = None, headline: str | None = None
+) -> str | None:
+    """The outlet's name: the page's own (og:site_name, JSON-LD publisher …) unless it is a
+    URL, else what its <title> adds to the headline ("Headline – Riverside Courier"), else
+    the domain."""
     name = _SPACES.sub(" ", repair(raw or "")).strip()
     if name and not _URL_LIKE.match(name) and len(name) <= 80:
         return name
-    return domain(url)
+    return name_beside_headline(title_tag, headline) or domain(url)
+
+
+def name_beside_headline(title_tag: str | None, headline: str | None) -> str | None:
+    """'City council approves … – Riverside Courier' with that headline → 'Riverside Courier'."""
+    if not title_tag or not headline:
+        return None
+    title, head = _SPACES.sub(" ", html.unescape(title_tag)).strip(), headline.strip()
+    rest = None
+    if title.lower().startswith(head.lower()):
+        rest = re.match(r"^\s*[|–—·»:-]{1,2}\s*(.+)$", title[len(head) :])
+    elif title.lower().endswith(head.lower()):
+        rest = re.match(r"^(.+?)\s*[|–—·»:-]{1,2}\s*$", title[: len(title) - len(head)])
+    if rest is None:
+        return None
+    name = rest.group(1).strip()
+    return name if 0 < len(name.split()) <= 6 and not _URL_LIKE.match(name) else None
 
 
 def domain(url: str | None) -> str | None:

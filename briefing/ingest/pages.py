@@ -11,7 +11,7 @@ import codecs
 import logging
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from trafilatura import bare_extraction
@@ -93,8 +93,8 @@ def extract_page(html: str, url: str, zone: ZoneInfo) -> Page:
     canonical = getattr(document, "url", None)
     if not (isinstance(canonical, str) and canonical.startswith(("http://", "https://"))):
         canonical = None
-    site = site_name(_clean(getattr(document, "sitename", None)), canonical or url)
     title = repair(_clean(getattr(document, "title", None)))
+    site = site_name(_clean(getattr(document, "sitename", None)), canonical or url, _title_tag(html), title)
     lines = [repair(_clean(line)) for line in text.split("\n")]
     if lines and title and lines[0] == title:
         lines.pop(0)
@@ -112,7 +112,7 @@ def extract_page(html: str, url: str, zone: ZoneInfo) -> Page:
         paragraphs.append(line)
     if not paragraphs:
         raise SourceError(f"{url}: no article text found on the page; skipped")
-    published, date_only = _published(getattr(document, "date", None), zone)
+    published, date_only = _published(getattr(document, "date", None), zone, html)
     return Page(
         url=canonical or url,
         text=ParsedText(title or None, source, tuple(paragraphs), frozenset(headlines)),
@@ -161,10 +161,10 @@ def _page_metadata(html: str, zone: ZoneInfo) -> tuple[str | None, datetime | No
         return None, None, None
     found = getattr(meta, "url", None)
     canonical = found if isinstance(found, str) and found.startswith(("http://", "https://")) else None
-    site = site_name(_clean(getattr(meta, "sitename", None)), canonical)
     raw_title = repair(_clean(getattr(meta, "title", None)))
+    site = site_name(_clean(getattr(meta, "sitename", None)), canonical, _title_tag(html), raw_title)
     title = strip_site_suffix(raw_title, [site, domain(canonical)]) if is_title(raw_title) else None
-    published, _ = _published(getattr(meta, "date", None), zone)
+    published, _ = _published(getattr(meta, "date", None), zone, html)
     return site, published, title or None
 
 
@@ -186,8 +186,30 @@ def fetch_page(
     return extract_page(decode_page(response.body, response.content_type, url), response.url, zone)
 
 
-def _published(value: object, zone: ZoneInfo) -> tuple[datetime | None, bool]:
-    """htmldate gives '2026-11-25T08:30:00+0100', or '2026-11-25T00:00:00' for a bare day."""
+# A publication time the page states in its metadata (Open Graph, JSON-LD, Dublin Core).
+_STATED_TIME = re.compile(
+    r"(?:published_time|datePublished|dc\.date|pubdate|publish_date|date)[\"']?\s*"
+    r"(?:content\s*=\s*|:\s*)[\"'](\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d))[\"']",
+    re.IGNORECASE,
+)
+
+
+def _stated_time(html: str, day: date) -> datetime | None:
+    """The page's own timestamp for that day, when its metadata gives one with a time zone."""
+    for found in _STATED_TIME.finditer(html[:300_000]):
+        try:
+            stamp = datetime.fromisoformat(found.group(1).replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if stamp.date() == day:
+            return stamp
+    return None
+
+
+def _published(value: object, zone: ZoneInfo, html: str = "") -> tuple[datetime | None, bool]:
+    """htmldate gives '2026-11-25T08:30:00+0100', or '2026-11-25T00:00:00' for a bare day;
+    a bare day (htmldate prefers a date in the URL) takes the time the page's metadata
+    states for that day, if it states one."""
     if not isinstance(value, str) or not value:
         return None, False
     try:
@@ -199,10 +221,21 @@ def _published(value: object, zone: ZoneInfo) -> tuple[datetime | None, bool]:
             return None, False
     if stamp.tzinfo is None:
         if stamp.time() == time(0):
+            stated = _stated_time(html, stamp.date()) if html else None
+            if stated is not None:
+                return stated.astimezone(zone), False
             # A day without a time: noon keeps it on that day in any reading of the window.
             return datetime.combine(stamp.date(), time(12), zone), True
         stamp = stamp.replace(tzinfo=zone)
     return stamp.astimezone(zone), False
+
+
+_TITLE_TAG = re.compile(r"<title[^>]*>([^<]{1,400})</title>", re.IGNORECASE)
+
+
+def _title_tag(html: str) -> str | None:
+    found = _TITLE_TAG.search(html[:100_000])
+    return repair(found.group(1)) if found else None
 
 
 def _clean(value: object) -> str:
