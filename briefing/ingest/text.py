@@ -181,7 +181,8 @@ _APPEARED_FIRST = re.compile(
     r"apareceu primeiro em|sembra essere il primo su|proviene da)\s.{1,120}$",
     re.IGNORECASE,
 )
-_LONE_ELLIPSIS = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|\(…\)|\(\.\.\.\))\s*$")
+# "[…]" closing a teaser: nothing after a whole sentence; "…" after a cut one.
+_LONE_ELLIPSIS = re.compile(r"(?P<end>[.!?][\"'”’»)]*)?\s*(?:\[…\]|\[\.\.\.\]|\(…\)|\(\.\.\.\))\s*$")
 # A link to another article: "Read more: …", "Lesen Sie auch: …", "Lire aussi : …".
 _RELATED = re.compile(
     r"^[\[(]?(?:read more|read also|see also|related|more on this|"
@@ -198,7 +199,7 @@ def strip_read_more(paragraph: str) -> str:
     """The paragraph without a "read more" link or teaser tail; "" when it was nothing else."""
     text = _APPEARED_FIRST.sub("", paragraph)
     text = _TAIL.sub("", text).strip()
-    text = _LONE_ELLIPSIS.sub("…", text)
+    text = _LONE_ELLIPSIS.sub(lambda m: m.group("end") or "…", text)
     if text == "…" or (_RELATED.match(text) and len(text.split()) <= RELATED_MAX_WORDS):
         return ""
     return text
