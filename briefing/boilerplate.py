@@ -63,7 +63,7 @@ _READER_CALL = re.compile(
     r"\b(?:now|today|our|you|your|only|exclusive\w*|log in|login|sign in|sign up|free|"
     r"ahora|hoy|nuestr[oa]s?|tu|tus|usted|sólo|solo|exclusiv\w*|inicia sesión|regístrate|gratis|"
     r"jetzt|heute|unser\w*|nur|exklusiv\w*|anmelden|einloggen|registrieren|kostenlos|"
-    r"maintenant|aujourd'hui|notre|nos|vous|votre|réservé\w*|connectez|inscri\w*|gratuit\w*|"
+    r"maintenant|aujourd'hui|notre|nos|vous|votre|réservé\w*|connect\w*|connexion|inscri\w*|gratuit\w*|"
     r"agora|hoje|nossa?s?|você|apenas|só|cadastr\w*|"
     r"ora|oggi|nostr[oaie]|tuo|tua|solo|accedi|registrati|"
     r"teraz|nasz\w*|tylko|zaloguj\w*|nyní|náš|jen|přihlas\w*|nu|vår\w*|bara|logga in)\b",
@@ -133,6 +133,8 @@ def _is_biography(text: str) -> bool:
 _BYLINE = re.compile(
     r"^(?:by|reporting by|written by|additional reporting by|photo(?:graph)?:|image:|credit:|copyright|©|"
     r"(?P<name_only>von|por|par|di|av|door)|autor:|autora:|texto:|text:|"
+    r"(?:with )?(?:additional )?reporting by|edit(?:ing|ed) by|mit (?:informationen|material) von|"
+    r"con información de|avec (?:les )?agences|com informações de|"
     r"updated|published|aktualisiert|veröffentlicht|stand:|actualizado|publicado|actualización|"
     r"mis à jour|publié|atualizado|aggiornato|pubblicato|zaktualizowano|aktualizováno|uppdaterad)\s+"
     r"(?P<next>\S+)",
@@ -197,6 +199,9 @@ LABEL_MIN_WORDS = 5
 LABEL_CAPITALISED = 0.75
 
 
+FURNITURE_LINE_WORDS = 25  # a line of a form or a banner, read whole
+
+
 def not_prose(text: str) -> str | None:
     """Why a sentence or paragraph is not news prose ("template code", …), or None if it is."""
     stripped = text.strip()
@@ -225,7 +230,10 @@ def not_prose(text: str) -> str | None:
 
 
 def is_furniture(paragraph: str, language: str) -> bool:
-    """A paragraph whose every sentence is page furniture (a cookie banner, a sign-up form …)."""
+    """A paragraph that is only page furniture (a cookie banner, a sign-up form …): a short
+    one as a whole ("Déjà abonné ? Se connecter"), a longer one sentence by sentence."""
+    if len(paragraph.split()) <= FURNITURE_LINE_WORDS and not_prose(paragraph) in PAGE_FURNITURE:
+        return True
     sentences = split_sentences(paragraph, language) or [paragraph]
     return all(not_prose(s) in PAGE_FURNITURE for s in sentences)
 

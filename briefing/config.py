@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Tag,
     ValidationError,
     field_validator,
@@ -68,6 +69,18 @@ class FileSource(_Section):
         default=None,
         description="Source name shown for these articles when the article names none.",
     )
+    # Where the path was given, for messages: the config, or a command's arguments.
+    _given_in: str = PrivateAttr(default="sources[].path in the config")
+
+    @classmethod
+    def from_command_line(cls, path: str) -> FileSource:
+        source = cls(path=path)
+        source._given_in = "the path given on the command line"
+        return source
+
+    @property
+    def given_in(self) -> str:
+        return self._given_in
 
 
 def _web_url(value: str) -> str:

@@ -31,6 +31,7 @@ from builders import write_article
         ("Dieser Artikel ist nur für Abonnenten verfügbar.", "subscription notice"),
         ("Este contenido es exclusivo para suscriptores.", "subscription notice"),
         ("Cet article est réservé aux abonnés.", "subscription notice"),
+        ("Déjà abonné ? Se connecter", "subscription notice"),
         ("Jane Doe is a senior reporter at the Daily Star covering transport.", "author biography"),
         ("Anna Müller ist Redakteurin im Ressort Politik.", "author biography"),
         ("Juan Pérez es periodista de la sección de economía desde 2010.", "author biography"),
@@ -74,6 +75,8 @@ def test_news_prose_is_left_alone(text: str) -> None:
         ("Por Juan Pérez y Ana Gómez", True),
         ("Par Marie Dupont", True),
         ("Aktualisiert am 15. Mai 2024", True),
+        ("Mit Informationen von Kirsten Girschick, ARD-Hauptstadtstudio", True),
+        ("Reporting by Ann Saphir; Editing by Andrea Ricci", True),
         ("Por Navidad, las tiendas abren hasta tarde.", False),
         ("By the river", False),
     ],
@@ -109,7 +112,8 @@ def test_cookie_banners_and_sign_up_forms_are_not_part_of_the_article(tmp_path: 
         "page.txt",
         "We use cookies to give you the best experience. By continuing you accept our cookie policy.\n\n"
         "The harbour reopened to ships on Wednesday morning, a week after the storm.\n\n"
-        "Enter your email address to get our newsletter every morning.",
+        "Enter your email address to get our newsletter every morning.\n\n"
+        "Already a subscriber? Log in",
     )
     config = parse_config({"sources": [{"path": "*.txt"}]}, base_dir=tmp_path)
     [article] = ingest(config).articles

@@ -771,6 +771,7 @@ def test_prose_wins_over_a_longer_image_caption() -> None:
         "Lire la suite",
         '<p><a href="http://example.org/a">Seguir leyendo</a></p>',
         "<p>Leer</p>",
+        "<h3>Mehr zum Thema</h3>",
         "The post Budget approved appeared first on City Desk.",
     ],
 )

@@ -80,7 +80,7 @@ def ingest(
             failed += 1
             continue
         if not found:
-            skip(source.path, f"{source.path}: matched no files; check sources[].path in the config")
+            skip(source.path, f"{source.path}: matched no files; check {source.given_in}")
             failed += 1
             continue
         read = 0

@@ -193,6 +193,16 @@ _RELATED = re.compile(
     re.IGNORECASE,
 )
 RELATED_MAX_WORDS = 25
+# The heading of a box of links to other articles, standing alone.
+_RELATED_HEADING = re.compile(
+    r"^(?:read next|related|related (?:stories|articles|content)|more on this(?: story)?|most read|"
+    r"recommended(?: for you)?|lesen sie auch|mehr zum thema|das könnte sie auch interessieren|"
+    r"auch interessant|meistgelesen|lire aussi|à lire aussi|sur le même sujet|les plus lus|"
+    r"te puede interesar|le puede interesar|relacionad[ao]s|noticias relacionadas|lo más leído|"
+    r"leia também|veja também|mais lidas|leggi anche|i più letti|czytaj też|najczęściej czytane|"
+    r"čtěte také|nejčtenější|läs också|mest läst)\s*:?$",
+    re.IGNORECASE,
+)
 
 
 def strip_read_more(paragraph: str) -> str:
@@ -200,7 +210,9 @@ def strip_read_more(paragraph: str) -> str:
     text = _APPEARED_FIRST.sub("", paragraph)
     text = _TAIL.sub("", text).strip()
     text = _LONE_ELLIPSIS.sub(lambda m: m.group("end") or "…", text)
-    if text == "…" or (_RELATED.match(text) and len(text.split()) <= RELATED_MAX_WORDS):
+    if text == "…" or _RELATED_HEADING.match(text):
+        return ""
+    if _RELATED.match(text) and len(text.split()) <= RELATED_MAX_WORDS:
         return ""
     return text
 
