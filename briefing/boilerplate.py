@@ -120,13 +120,29 @@ _BIOGRAPHY = re.compile(
 )
 
 
+_BIOGRAPHY_MARKS = (
+    "covered",
+    "reported",
+    "written",
+    "follow",
+    "author of",
+    "reached at",
+    "folgen sie",
+    "schreibt",
+    "síguel",
+    "suivez",
+    "siga-",
+)
+
+
 def _is_biography(text: str) -> bool:
     role = _BIOGRAPHY_ROLE.match(text)
     if role:
         name = role.group("name").split()
         if name[0].lower() not in _NOT_A_NAME and all(word[:1].isupper() for word in name):
             return True
-    return bool(_BIOGRAPHY.search(text))
+    low = text.lower()
+    return any(mark in low for mark in _BIOGRAPHY_MARKS) and bool(_BIOGRAPHY.search(text))
 
 
 # A byline or dateline opens with one of these, then a name, a date or a time.
@@ -197,34 +213,57 @@ _YOU = re.compile(
 # Nearly every word capitalised: a heading or a label ("Our Standards: The Trust Principles.").
 LABEL_MIN_WORDS = 5
 LABEL_CAPITALISED = 0.75
+_WORD_INITIAL = re.compile(r"(?:^|(?<=\s))[\"'“‘«(]*([^\W\d_])")  # each word's first letter
 
 
 FURNITURE_LINE_WORDS = 25  # a line of a form or a banner, read whole
 
 
+# Plain substrings one of which each kind of furniture must contain: a sentence with
+# none of them skips that kind's regular expressions (most sentences, most kinds).
+_TEMPLATE_MARKS = ("{{", "{%", "${", "<%", "[[", "ng-")
+_SUBSCRIPTION_STEMS = (
+    "subscri",
+    "newsletter",
+    "paywall",
+    "suscri",
+    "suscripc",
+    "abonn",
+    "abonent",
+    "assina",
+    "assine",
+    "abbona",
+    "prenumer",
+    "předplat",
+)
+_CAPTION_MARKS = ("(", "[", ":", "©", "/", "|", "getty")
+
+
 def not_prose(text: str) -> str | None:
     """Why a sentence or paragraph is not news prose ("template code", …), or None if it is."""
     stripped = text.strip()
-    if _PLACEHOLDER.search(stripped):
+    low = stripped.lower()
+    if ("lorem" in low or "dolor sit" in low or "adipiscing" in low) and _PLACEHOLDER.search(stripped):
         return "placeholder text"
-    if _TEMPLATE_CODE.search(stripped):
+    if any(mark in low for mark in _TEMPLATE_MARKS) and _TEMPLATE_CODE.search(stripped):
         return "template code"
     if _FORM_PROMPT.search(stripped):
         return "form prompt"
-    if _COOKIE.search(stripped) and _COOKIE_CONTEXT.search(stripped):
+    if "cookie" in low and _COOKIE_CONTEXT.search(stripped):
         return "cookie notice"
-    if _SUBSCRIPTION.search(stripped) and _READER_CALL.search(stripped):
+    subscription = any(stem in low for stem in _SUBSCRIPTION_STEMS) and _SUBSCRIPTION.search(stripped)
+    if subscription and _READER_CALL.search(stripped):
         return "subscription notice"
-    if _THIS_PAGE.search(stripped) and _YOU.search(stripped):
+    if _YOU.search(stripped) and _THIS_PAGE.search(stripped):
         return "notice to the reader"
     if _is_biography(stripped):
         return "author biography"
-    if is_caption(stripped):
+    if any(mark in low for mark in _CAPTION_MARKS) and is_caption(stripped):
         return "photo caption or credit"
-    words = [w for w in stripped.split() if any(c.isalpha() for c in w)]
-    if len(words) >= LABEL_MIN_WORDS and sum(
-        w.lstrip("\"'“‘«(")[:1].isupper() for w in words
-    ) >= LABEL_CAPITALISED * len(words):
+    initials = _WORD_INITIAL.findall(stripped)
+    if len(initials) >= LABEL_MIN_WORDS and sum(c.isupper() for c in initials) >= LABEL_CAPITALISED * len(
+        initials
+    ):
         return "heading or label"
     return None
 

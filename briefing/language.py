@@ -201,22 +201,22 @@ def _titles(language: str) -> frozenset[str]:
 
 def _continues(before: str, after: str, language: str) -> bool:
     """Whether Punkt's split between two pieces falls inside one sentence."""
-    before = before.rstrip()
+    before = before.rstrip()[-60:]  # only its last words matter: linear in any paragraph
     if not before.endswith(".") or before.endswith(".."):
         return False
     final = _FINAL_WORD.search(before)
     word = final.group(1) if final else ""
     if word and never_ends_sentence(word, language):
         return True
-    first = _FIRST_WORD.match(after)
+    first = _FIRST_WORD.match(after[:60])
     first_word = first.group(1) if first else ""
     if _FINAL_DAY.search(before) and first_word.lower() in _month_names():
         return True  # "am 15. Mai", "le 3. mars" in a text whose model does not know it
     if first_word and first_word.islower() and word and len(word) <= 5:
         return True  # an abbreviation Punkt did not know, and the sentence goes on in lower case
-    if _STARTS_WITH_DIGIT.match(after) and word and _tokenizer_knows(word, language):
+    if _STARTS_WITH_DIGIT.match(after[:10]) and word and _tokenizer_knows(word, language):
         return True  # "Nr. 5", "janv. 2024"
-    return bool(_INITIAL_END.search(before) and _INITIAL_START.match(after))  # "EE. UU.", "J. R. R."
+    return bool(_INITIAL_END.search(before) and _INITIAL_START.match(after[:10]))  # "EE. UU.", "J. R. R."
 
 
 def _tokenizer_knows(word: str, language: str) -> bool:
@@ -227,18 +227,25 @@ def _tokenizer_knows(word: str, language: str) -> bool:
 def sentence_spans(text: str, language: str = "english") -> list[tuple[int, int]]:
     """Character spans of the sentences of one paragraph, in the text's language."""
     language = language if language in supported_languages() else "english"  # `auto`: no better guess
+    return list(_spans(text, language))
+
+
+# Ingest (page furniture), segment (passage kinds, then sentences) each split a paragraph:
+# the same paragraph is split once.
+@lru_cache(maxsize=50_000)
+def _spans(text: str, language: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for start, end in _sentence_tokenizer(language).span_tokenize(text):
         if spans and _continues(text[spans[-1][0] : spans[-1][1]], text[start:end], language):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
-    return spans
+    return tuple(spans)
 
 
 def ends_inside_sentence(text: str, language: str) -> bool:
     """A piece that stops at a title or initial that never ends a sentence ("… Mr.")."""
-    final = _FINAL_WORD.search(text.rstrip())
+    final = _FINAL_WORD.search(text.rstrip()[-60:])
     return bool(final and never_ends_sentence(final.group(1), language))
 
 

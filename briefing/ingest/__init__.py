@@ -27,7 +27,7 @@ from briefing.ingest.metadata import repair, repair_all
 from briefing.ingest.text import ParsedText, clip_title, rewrite_paragraphs, strip_read_more
 from briefing.ingest.web import SourceResult, WebSource, read_web_sources, run_out
 from briefing.ingest.window import cache_dir, window_for
-from briefing.language import AUTO, guess_language, majority_language, split_sentences
+from briefing.language import AUTO, DETECT_CHARS, guess_language, majority_language, split_sentences
 from briefing.models import Article, Skipped
 
 log = logging.getLogger("briefing")
@@ -184,6 +184,17 @@ def _readable(article: Article) -> Article:
     )
 
 
+def _opening(article: Article) -> str:
+    """The title and the first paragraphs, as much as language detection reads."""
+    parts, size = [article.title], len(article.title)
+    for paragraph in article.paragraphs:
+        if size >= DETECT_CHARS:
+            break
+        parts.append(paragraph)
+        size += len(paragraph) + 1
+    return " ".join(parts)
+
+
 def _without_furniture(article: Article) -> Article:
     """The article without paragraphs that are only page furniture (cookie banners, sign-up
     forms, template code, placeholder text): not even its passages."""
@@ -199,7 +210,7 @@ def _in_their_languages(articles: list[Article], config: Config) -> list[Article
     detected in its title and text; one too short to tell takes the run's most common."""
     if config.language != AUTO:
         return [replace(a, language=config.language) for a in articles]
-    guesses = [guess_language(" ".join((a.title, *a.paragraphs))) for a in articles]
+    guesses = [guess_language(_opening(a)) for a in articles]
     usual = majority_language(guesses)
     for article, guess in zip(articles, guesses, strict=True):
         log.debug("%s: language %s", article.path or article.url, guess or f"not told; {usual} taken")

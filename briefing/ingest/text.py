@@ -207,14 +207,26 @@ _RELATED_HEADING = re.compile(
 
 def strip_read_more(paragraph: str) -> str:
     """The paragraph without a "read more" link or teaser tail; "" when it was nothing else."""
-    text = _APPEARED_FIRST.sub("", paragraph)
-    text = _TAIL.sub("", text).strip()
-    text = _LONE_ELLIPSIS.sub(lambda m: m.group("end") or "…", text)
+    text = _cut_end(_APPEARED_FIRST, paragraph, "")
+    text = _cut_end(_TAIL, text, "").strip()
+    ellipsis = _LONE_ELLIPSIS.search(text, max(0, len(text) - _TAIL_CHARS))
+    if ellipsis:
+        text = text[: ellipsis.start()] + (ellipsis.group("end") or "…")
     if text == "…" or _RELATED_HEADING.match(text):
         return ""
     if _RELATED.match(text) and len(text.split()) <= RELATED_MAX_WORDS:
         return ""
     return text
+
+
+# Tails are short: only a paragraph's last characters are searched, so a long paragraph
+# costs no more than a short one.
+_TAIL_CHARS = 600
+
+
+def _cut_end(pattern: re.Pattern[str], text: str, replacement: str) -> str:
+    found = pattern.search(text, max(0, len(text) - _TAIL_CHARS))
+    return text[: found.start()] + replacement if found else text
 
 
 def rewrite_paragraphs(text: ParsedText, rewrite: Callable[[str], str]) -> tuple[ParsedText, bool]:
