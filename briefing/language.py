@@ -130,16 +130,18 @@ def majority_language(languages: Iterable[str | None], default: str = "english")
 #  * a piece that goes on in lower case, or with a number after an
 #    abbreviation ("sept. de 2018", "janv. 2024"), continues the sentence, and
 #    so does a run of initials ("EE. UU.").
+# Written capitalised, a title matches only so ("M." is monsieur, "m." a metre; "Ms." a
+# title, "ms." milliseconds); written in lower case, it matches in any case.
 _TITLES: dict[str, str] = {
-    "english": "mr mrs ms messrs mmes dr prof gov govs sen sens rep reps gen gens col lt sgt capt cmdr adm"
-    " maj pres supt insp det hon fr atty",
+    "english": "Mr Mrs Ms Messrs Mmes Dr Prof Gov Govs Sen Sens Rep Reps Gen Gens Col Lt Sgt Capt Cmdr"
+    " Adm Maj Pres Supt Insp Det Hon Fr Atty",
     # German and Czech also: abbreviations that always stand before more ("bzw.", "ca.", "Nr.")
-    "german": "hr fr dr prof dipl ing st bzw ca vgl sog nr abs evtl ggf inkl univ",
-    "french": "m mm mme mmes mlle dr pr me st ste cf env",
-    "spanish": "sr sra srta sres sras dr dra lic ing arq prof gral cnel tte sto sta dña ud uds vd vds"
+    "german": "Hr Fr Dr Prof Dipl Ing St bzw ca vgl sog Nr Abs evtl ggf inkl Univ",
+    "french": "M MM Mme Mmes Mlle Dr Pr Me St Ste cf env",
+    "spanish": "Sr Sra Srta Sres Sras Dr Dra Lic Ing Arq Prof Gral Cnel Tte Sto Sta Dña Ud Uds Vd Vds"
     " av avda pza",
-    "portuguese": "sr sra srta dr dra prof profa eng exmo exma av sto sta",
-    "italian": "sig sigg dott dr prof avv ing on geom arch mons gen col sen",
+    "portuguese": "Sr Sra Srta Dr Dra Prof Profa Eng Exmo Exma av Sto Sta",
+    "italian": "Sig Sigg Dott Dr Prof Avv Ing On Geom Arch Mons Gen Col Sen",
     "czech": "prof dr ing mgr doc mudr judr phdr rndr sv ul tzv např resp",
     "polish": "prof dr hab inż mgr ks gen płk ul al św tzw np",
     "swedish": "dr prof resp ca",
@@ -191,12 +193,17 @@ def _sentence_tokenizer(language: str) -> punkt.PunktSentenceTokenizer:
 
 def never_ends_sentence(word: str, language: str) -> bool:
     """A word that, followed by a period, stands before something else: a title ("Mr", "Sra")."""
-    return word.lower() in _titles(language)
+    return word in _titles(language) or word.lower() in _uncased(language)
 
 
 @cache
 def _titles(language: str) -> frozenset[str]:
     return frozenset(_TITLES.get(language, "").split())
+
+
+@cache
+def _uncased(language: str) -> frozenset[str]:
+    return frozenset(t for t in _titles(language) if t.islower())
 
 
 def _continues(before: str, after: str, language: str) -> bool:
@@ -236,11 +243,28 @@ def sentence_spans(text: str, language: str = "english") -> list[tuple[int, int]
 def _spans(text: str, language: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for start, end in _sentence_tokenizer(language).span_tokenize(text):
-        if spans and _continues(text[spans[-1][0] : spans[-1][1]], text[start:end], language):
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
+        for piece in _after_units(text, start, end):
+            if spans and _continues(text[spans[-1][0] : spans[-1][1]], text[piece[0] : piece[1]], language):
+                spans[-1] = (spans[-1][0], piece[1])
+            else:
+                spans.append(piece)
     return tuple(spans)
+
+
+# A unit after a number ends a sentence when a capitalised word follows ("… 5 m. Il a …",
+# "… in 30 ms. Ms. Smith …"): the broad prefix lists make "m", "ms", "h" abbreviations.
+_UNIT_END = re.compile(r"\d\s?(?:km|cm|mm|m|kg|mg|g|t|ml|l|ha|h|min|ms|s|°C|°F)\.\s+(?=[^\W\d_])")
+
+
+def _after_units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    for found in _UNIT_END.finditer(text, start, end):
+        if text[found.end()].isupper():
+            period = text.index(".", found.start()) + 1
+            pieces.append((start, period))
+            start = found.end()
+    pieces.append((start, end))
+    return pieces
 
 
 def ends_inside_sentence(text: str, language: str) -> bool:

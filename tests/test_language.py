@@ -77,6 +77,32 @@ def test_titles_dates_initials_and_abbreviations_never_end_a_sentence(
     assert split_sentences(text, language) == sentences
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "sentences"),
+    [
+        (
+            "french",
+            "Le mur mesure 5 m. Il a été construit en 1990.",
+            ["Le mur mesure 5 m.", "Il a été construit en 1990."],
+        ),
+        (
+            "english",
+            "The test took 30 ms. Ms. Smith said so.",
+            ["The test took 30 ms.", "Ms. Smith said so."],
+        ),
+        (
+            "german",
+            "Der Stau war 12 km lang. Er reichte 5 km. Danach ging es.",
+            ["Der Stau war 12 km lang.", "Er reichte 5 km.", "Danach ging es."],
+        ),
+    ],
+)
+def test_a_unit_after_a_number_ends_a_sentence_before_a_capital(
+    language: str, text: str, sentences: list[str]
+) -> None:
+    assert split_sentences(text, language) == sentences
+
+
 def test_a_day_and_its_month_stay_together_even_in_the_wrong_language() -> None:
     german = "Die Wahl findet am 15. Mai statt. Das sagte der Minister."
     assert split_sentences(german, "english") == [
