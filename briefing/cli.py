@@ -359,12 +359,12 @@ def cmd_topics(args: argparse.Namespace) -> int:
 def cmd_summarize(args: argparse.Namespace) -> int:
     from briefing.pipeline import summary_of
 
-    sources = [{"path": str(p.resolve())} for p in args.paths]
+    files = tuple(FileSource.from_command_line(str(p.resolve())) for p in args.paths)
     if args.config.exists():
-        files = tuple(FileSource(**s) for s in sources)
-        config = load_config(args.config).model_copy(update={"sources": files})
+        config = load_config(args.config)
     else:
-        config = parse_config({"sources": sources}, base_dir=Path.cwd())
+        config = parse_config({"sources": [{"path": f.path} for f in files]}, base_dir=Path.cwd())
+    config = config.model_copy(update={"sources": files})
     summary = config.summary.model_dump(exclude_unset=True)
     if args.algorithm:
         summary["algorithm"] = args.algorithm

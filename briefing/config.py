@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Tag,
     ValidationError,
     field_validator,
@@ -32,7 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from briefing.errors import ConfigError
-from briefing.language import supported_languages
+from briefing.language import AUTO, UnknownLanguageError, resolve_language
 from briefing.summarise.registry import algorithm_names
 
 DEFAULT_CONFIG = "config.yaml"
@@ -68,6 +69,18 @@ class FileSource(_Section):
         default=None,
         description="Source name shown for these articles when the article names none.",
     )
+    # Where the path was given, for messages: the config, or a command's arguments.
+    _given_in: str = PrivateAttr(default="sources[].path in the config")
+
+    @classmethod
+    def from_command_line(cls, path: str) -> FileSource:
+        source = cls(path=path)
+        source._given_in = "the path given on the command line"
+        return source
+
+    @property
+    def given_in(self) -> str:
+        return self._given_in
 
 
 def _web_url(value: str) -> str:
@@ -553,8 +566,9 @@ class Config(_Section):
     title: str = Field(default="Daily Briefing", min_length=1, description="Briefing title.")
     intro: str = Field(default="", description="Optional Markdown shown under the title.")
     language: str = Field(
-        default="english",
-        description="Language of the articles: sentence splitter, stemmer and stop words.",
+        default="auto",
+        description="Language of the articles (a name or its ISO 639-1 code: sentence splitter, "
+        "stemmer and stop words), or `auto`: each article's own language, detected.",
     )
     timezone: str = Field(default="UTC", description="IANA zone that decides what 'today' is.")
     sources: tuple[Source, ...] = Field(min_length=1, description="Where articles come from.")
@@ -582,7 +596,12 @@ class Config(_Section):
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        return _choice(value.lower(), supported_languages())
+        if value.strip().lower() == AUTO:
+            return AUTO
+        try:
+            return resolve_language(value)
+        except UnknownLanguageError as error:
+            raise _invalid("choice", f"{error}, or auto") from None
 
     @field_validator("timezone")
     @classmethod

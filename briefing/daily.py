@@ -164,7 +164,7 @@ def _render(briefing: Briefing, config: Config) -> dict[str, str]:
 
     template_dir = config.resolve(config.templates) if config.templates else None
     try:
-        return render(briefing, output_formats(config), template_dir, config.language)
+        return render(briefing, output_formats(config), template_dir)
     except BriefingError:
         raise
     except Exception as error:  # a user's template can raise anything (TypeError from {{ x - 1 }})

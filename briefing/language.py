@@ -9,9 +9,12 @@ splitter into sumy through its tokenizer interface.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import punkt
 
@@ -20,23 +23,254 @@ import punkt
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
+AUTO = "auto"  # `language: auto`: each article's language is detected
+# ISO 639-1 codes of the supported languages; `language: de` means german.
+LANGUAGE_CODES = {
+    "czech": "cs",
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "greek": "el",
+    "italian": "it",
+    "polish": "pl",
+    "portuguese": "pt",
+    "spanish": "es",
+    "swedish": "sv",
+}
+
+
+class UnknownLanguageError(ValueError):
+    """A language name or code that is not supported; the message lists what is."""
+
 
 @cache
 def supported_languages() -> tuple[str, ...]:
     """Languages with both a packaged Punkt model and sumy stop words."""
     stopwords = resources.files("sumy") / "data" / "stopwords"
     with_stopwords = {p.name.removesuffix(".txt") for p in stopwords.iterdir() if p.name.endswith(".txt")}
-    return tuple(sorted(set(punkt.available_languages()) & with_stopwords))
+    return tuple(sorted(set(punkt.available_languages()) & with_stopwords & set(LANGUAGE_CODES)))
+
+
+def language_code(language: str) -> str:
+    """The ISO 639-1 code of a supported language name ('german' → 'de')."""
+    return LANGUAGE_CODES[language]
+
+
+def resolve_language(name_or_code: str) -> str:
+    """A supported language's name from its name or ISO 639-1 code.
+
+    'german', 'German', 'de', 'DE', 'de-AT' → 'german'; UnknownLanguageError otherwise.
+    """
+    key = name_or_code.strip().lower().replace("_", "-")
+    if key in supported_languages():
+        return key
+    by_code = {code: name for name, code in LANGUAGE_CODES.items() if name in supported_languages()}
+    code = key.split("-", 1)[0]
+    if code in by_code:
+        return by_code[code]
+    names = ", ".join(supported_languages())
+    codes = ", ".join(sorted(by_code))
+    raise UnknownLanguageError(f"{name_or_code!r} is not one of {names} (or their codes {codes})")
+
+
+# Language identification: py3langid's packaged model (Lui & Baldwin's langid.py,
+# a naive Bayes over byte n-grams, trained on 97 languages), restricted to the
+# supported ones. Below these sizes the guess is not worth taking.
+DETECT_CHARS = 3000  # the first characters of a text are plenty (langid.py is linear in them)
+DETECT_MIN_LETTERS = 25
+DETECT_MIN_PROBABILITY = 0.8
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(sorted(LANGUAGE_CODES[name] for name in supported_languages()))
+    return identifier
+
+
+def guess_language(text: str, candidates: Iterable[str] | None = None) -> str | None:
+    """The language of a text among `candidates` (default: all supported), or None when
+    the text is too short or too mixed to tell."""
+    sample = text[:DETECT_CHARS]
+    if sum(c.isalpha() for c in sample) < DETECT_MIN_LETTERS:
+        return None
+    allowed = {LANGUAGE_CODES[name] for name in (candidates or supported_languages())}
+    ranking: list[tuple[str, float]] = _identifier().rank(sample)  # read-only: safe in threads
+    scores = [(code, p) for code, p in ranking if code in allowed]
+    total = sum(p for _, p in scores)
+    if not scores or total <= 0:
+        return None
+    code, probability = scores[0]
+    if probability / total < DETECT_MIN_PROBABILITY:
+        return None
+    return next(name for name, c in LANGUAGE_CODES.items() if c == code)
+
+
+def detect_language(text: str, candidates: Sequence[str] | None = None, default: str = "english") -> str:
+    """The language of a text among `candidates`; `default` when it cannot be told."""
+    return guess_language(text, candidates) or default
+
+
+def majority_language(languages: Iterable[str | None], default: str = "english") -> str:
+    """The most common of the languages told (first seen on a tie); `default` if none was."""
+    counts = Counter(language for language in languages if language)
+    return counts.most_common(1)[0][0] if counts else default
+
+
+# --- Sentences ---------------------------------------------------------------
+# Punkt's per-language model, with the package's non-breaking prefixes folded in
+# (its curated lists: "No. 5", "z. B.", "p. 12"), and three kinds of knowledge
+# Punkt lacks, applied where it has split:
+#  * titles that stand before a name never end a sentence ("Mr. Powers",
+#    "Sra. López"): Punkt's orthographic heuristic splits after a known
+#    abbreviation when the next word is also seen in lower case ("Powers");
+#  * a day and a month are one date ("am 15. Mai", "15. May");
+#  * a piece that goes on in lower case, or with a number after an
+#    abbreviation ("sept. de 2018", "janv. 2024"), continues the sentence, and
+#    so does a run of initials ("EE. UU.").
+# Written capitalised, a title matches only so ("M." is monsieur, "m." a metre; "Ms." a
+# title, "ms." milliseconds); written in lower case, it matches in any case.
+_TITLES: dict[str, str] = {
+    "english": "Mr Mrs Ms Messrs Mmes Dr Prof Gov Govs Sen Sens Rep Reps Gen Gens Col Lt Sgt Capt Cmdr"
+    " Adm Maj Pres Supt Insp Det Hon Fr Atty",
+    # German and Czech also: abbreviations that always stand before more ("bzw.", "ca.", "Nr.")
+    "german": "Hr Fr Dr Prof Dipl Ing St bzw ca vgl sog Nr Abs evtl ggf inkl Univ",
+    "french": "M MM Mme Mmes Mlle Dr Pr Me St Ste cf env",
+    "spanish": "Sr Sra Srta Sres Sras Dr Dra Lic Ing Arq Prof Gral Cnel Tte Sto Sta Dña Ud Uds Vd Vds"
+    " av avda pza",
+    "portuguese": "Sr Sra Srta Dr Dra Prof Profa Eng Exmo Exma av Sto Sta",
+    "italian": "Sig Sigg Dott Dr Prof Avv Ing On Geom Arch Mons Gen Col Sen",
+    "czech": "prof dr ing mgr doc mudr judr phdr rndr sv ul tzv např resp",
+    "polish": "prof dr hab inż mgr ks gen płk ul al św tzw np",
+    "swedish": "dr prof resp ca",
+    "greek": "κ κα δρ καθ",
+}
+_FINAL_WORD = re.compile(r"(?:^|[\s(\[\"'“‘«])([^\W\d_]+)\.[\"'”’»)\]]*$")
+_FINAL_DAY = re.compile(r"(?:^|\s)(?:[0-3]?\d)\.$")
+_INITIAL_END = re.compile(r"(?:^|\s)[^\W\d_a-z]{1,2}\.$")
+_INITIAL_START = re.compile(r"^[^\W\d_a-z]{1,2}\.(?:[\s,;:]|$)")
+_FIRST_WORD = re.compile(r"^[\"'“‘«(\[]*([^\W\d_]+)")
+_STARTS_WITH_DIGIT = re.compile(r"^[\"'“‘«(\[]*\d")
+
+
+@cache
+def _month_names() -> frozenset[str]:
+    """Month names, lower-cased, of every supported language (Babel's CLDR data)."""
+    from babel.dates import get_month_names
+
+    names: set[str] = set()
+    for language in supported_languages():
+        for context in ("format", "stand-alone"):
+            names |= {
+                m.lower() for m in get_month_names("wide", context, locale=language_code(language)).values()
+            }
+    return frozenset(names)
+
+
+@cache
+def _month_abbreviations(language: str) -> frozenset[str]:
+    from babel.dates import get_month_names
+
+    found: set[str] = set()
+    for context in ("format", "stand-alone"):
+        for name in get_month_names("abbreviated", context, locale=language_code(language)).values():
+            found.add(name.lower().rstrip("."))
+    return frozenset(found)
 
 
 @cache
 def _sentence_tokenizer(language: str) -> punkt.PunktSentenceTokenizer:
-    return punkt.PunktSentenceTokenizer(punkt.load_model(language))
+    params = punkt.load_model(language)
+    if punkt.has_prefixes(language):
+        params = punkt.with_nonbreaking_prefixes(params, language)
+    params = params.merged_with(
+        punkt.PunktParameters(numeric_abbrev_types=set(_month_abbreviations(language)))
+    )
+    return punkt.PunktSentenceTokenizer(params)
+
+
+def never_ends_sentence(word: str, language: str) -> bool:
+    """A word that, followed by a period, stands before something else: a title ("Mr", "Sra")."""
+    return word in _titles(language) or word.lower() in _uncased(language)
+
+
+@cache
+def _titles(language: str) -> frozenset[str]:
+    return frozenset(_TITLES.get(language, "").split())
+
+
+@cache
+def _uncased(language: str) -> frozenset[str]:
+    return frozenset(t for t in _titles(language) if t.islower())
+
+
+def _continues(before: str, after: str, language: str) -> bool:
+    """Whether Punkt's split between two pieces falls inside one sentence."""
+    before = before.rstrip()[-60:]  # only its last words matter: linear in any paragraph
+    if not before.endswith(".") or before.endswith(".."):
+        return False
+    final = _FINAL_WORD.search(before)
+    word = final.group(1) if final else ""
+    if word and never_ends_sentence(word, language):
+        return True
+    first = _FIRST_WORD.match(after[:60])
+    first_word = first.group(1) if first else ""
+    if _FINAL_DAY.search(before) and first_word.lower() in _month_names():
+        return True  # "am 15. Mai", "le 3. mars" in a text whose model does not know it
+    if first_word and first_word.islower() and word and len(word) <= 5:
+        return True  # an abbreviation Punkt did not know, and the sentence goes on in lower case
+    if _STARTS_WITH_DIGIT.match(after[:10]) and word and _tokenizer_knows(word, language):
+        return True  # "Nr. 5", "janv. 2024"
+    return bool(_INITIAL_END.search(before) and _INITIAL_START.match(after[:10]))  # "EE. UU.", "J. R. R."
+
+
+def _tokenizer_knows(word: str, language: str) -> bool:
+    params = _sentence_tokenizer(language).params
+    return bool(params.is_abbrev(word.lower()) or params.is_numeric_abbrev(word.lower()))
 
 
 def sentence_spans(text: str, language: str = "english") -> list[tuple[int, int]]:
-    """Character spans of the sentences of one paragraph."""
-    return list(_sentence_tokenizer(language).span_tokenize(text))
+    """Character spans of the sentences of one paragraph, in the text's language."""
+    language = language if language in supported_languages() else "english"  # `auto`: no better guess
+    return list(_spans(text, language))
+
+
+# Ingest (page furniture), segment (passage kinds, then sentences) each split a paragraph:
+# the same paragraph is split once.
+@lru_cache(maxsize=50_000)
+def _spans(text: str, language: str) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    for start, end in _sentence_tokenizer(language).span_tokenize(text):
+        for piece in _after_units(text, start, end):
+            if spans and _continues(text[spans[-1][0] : spans[-1][1]], text[piece[0] : piece[1]], language):
+                spans[-1] = (spans[-1][0], piece[1])
+            else:
+                spans.append(piece)
+    return tuple(spans)
+
+
+# A unit after a number ends a sentence when a capitalised word follows ("… 5 m. Il a …",
+# "… in 30 ms. Ms. Smith …"): the broad prefix lists make "m", "ms", "h" abbreviations.
+_UNIT_END = re.compile(r"\d\s?(?:km|cm|mm|m|kg|mg|g|t|ml|l|ha|h|min|ms|s|°C|°F)\.\s+(?=[^\W\d_])")
+
+
+def _after_units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    for found in _UNIT_END.finditer(text, start, end):
+        if text[found.end()].isupper():
+            period = text.index(".", found.start()) + 1
+            pieces.append((start, period))
+            start = found.end()
+    pieces.append((start, end))
+    return pieces
+
+
+def ends_inside_sentence(text: str, language: str) -> bool:
+    """A piece that stops at a title or initial that never ends a sentence ("… Mr.")."""
+    final = _FINAL_WORD.search(text.rstrip()[-60:])
+    return bool(final and never_ends_sentence(final.group(1), language))
 
 
 def split_sentences(text: str, language: str = "english") -> list[str]:
@@ -48,11 +282,63 @@ def words(text: str) -> list[str]:
     return [_POSSESSIVE.sub("", w) for w in _WORD.findall(text)]
 
 
+# Function words sumy's lists lack (its French and Spanish lists miss "de" and "un",
+# its Portuguese list has no accented word, its German one no "hat" or "will"):
+# articles, pronouns, auxiliaries and modal verbs, prepositions, conjunctions, and the
+# verbs of reporting ("said" is already in sumy's English list). They are never key
+# terms or title words of a story.
+_EXTRA_STOP_WORDS: dict[str, str] = {
+    "english": "told tells mr mrs ms dr according percent per cent via amid",
+    "german": (
+        "hat haben habe hatte hatten hast wird werden wurde wurden worden will wollen wollte wollten"
+        " sei seien wäre wären ist sind war waren bin bist gewesen kann können konnte konnten muss müssen"
+        " musste mussten soll sollen sollte sollten darf dürfen mag möchte um ab bei beim seit laut sowie"
+        " rund bereits nun mal schon immer mehr neue neuen neuer neues sagte sagt sagten erklärte heißt"
+        " gibt gab geht ging dass ob wie zwei drei vier fünf etwa ersten erste jedoch dabei damit dazu"
+        " gegen ohne unter über zwischen vor nach vom zum zur ins im am ans aufs fürs dem den der des die"
+        " das ein eine einer eines einem einen kein keine sich auch noch nur sehr so"
+    ),
+    "french": (
+        "de d un une le la les l des du au aux et ou où à a ont avait avaient été sera seront serait est"
+        " sont était étaient être avoir fait faire peut peuvent doit selon après avant lors plus moins très"
+        " dit déclaré a-t-il a-t-elle ans an cette cet ces ce qui que qu quoi dont il elle ils elles on"
+        " se s sa son ses leur leurs lui y en ne n pas par pour sur sous dans avec sans entre vers chez"
+        " mais donc car aussi ainsi déjà encore toujours tout tous toute toutes deux trois"
+    ),
+    "spanish": (
+        "de del la el lo las los un una unos unas y e o u que qué a al en con por para sin sobre entre"
+        " desde hasta tras ante ha han he hemos había habían fue fueron será serán sería es son era eran"
+        " está están estaba ser estar tiene tienen según más menos muy también ya aún dijo afirmó"
+        " aseguró explicó señaló años año este esta estos estas ese esa esos esas su sus se le les"
+        " no ni pero sino como cuando donde porque dos tres"
+    ),
+    "portuguese": (
+        "de do da dos das o a os as um uma uns umas e ou que em no na nos nas ao aos à às com por pelo"
+        " pela pelos pelas para sem sobre entre até após desde não é são foi foram era eram será serão"
+        " ser estar está estão estava tem têm tinha ter há seu sua seus suas se lhe mais menos muito também"
+        " já ainda segundo disse afirmou anos ano este esta isso isto esse essa como quando onde porque"
+        " dois duas três"
+    ),
+    "italian": "ha hanno detto secondo anni dopo",
+    "swedish": "år sade säger enligt",
+    "polish": "powiedział powiedziała według roku lat",
+    "czech": "řekl řekla podle roku let",
+    "greek": "",
+}
+
+
 @cache
 def stop_words(language: str) -> frozenset[str]:
-    """sumy's stop-word list for the language, read from its package data."""
+    """sumy's stop-word list for the language, with the function words it lacks.
+
+    `auto` (a text whose language the caller does not say): every language's list.
+    """
+    if language == AUTO:
+        return frozenset().union(*(stop_words(name) for name in supported_languages()))
     data = (resources.files("sumy") / "data" / "stopwords" / f"{language}.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in data.splitlines() if line.strip())
+    listed = {line.strip() for line in data.splitlines() if line.strip()}
+    extra = set(_EXTRA_STOP_WORDS.get(language, "").split())
+    return frozenset(unicodedata.normalize("NFC", word.lower()) for word in listed | extra)
 
 
 @cache
@@ -62,10 +348,14 @@ def stemmer(language: str) -> Callable[[str], str]:
     Snowball (the `snowballstemmer` package, which imports in milliseconds, where
     nltk's copy of the same algorithms costs a second of start-up, and runs them
     in C through PyStemmer); sumy's own stemmers for any language Snowball lacks.
+    `auto` (words of unknown language) only lower-cases: no one language's suffixes
+    may be cut from another's words.
     """
     import snowballstemmer
 
-    if language in snowballstemmer.algorithms():
+    if language == AUTO:
+        stem_word: Callable[[str], object] = str
+    elif language in snowballstemmer.algorithms():
         stem_word = snowballstemmer.stemmer(language).stemWord
     else:
         from sumy.nlp.stemmers import Stemmer
@@ -83,7 +373,16 @@ def content_stems(text: str, language: str = "english") -> list[str]:
     """Stems of the non-stop words of a text, in order."""
     stop = stop_words(language)
     stem = stemmer(language)
-    return [stem(w) for w in words(text) if w.lower() not in stop and len(w) > 1]
+    return [stem(w) for w in words(text) if _folded(w) not in stop and len(w) > 1]
+
+
+def is_stop_word(word: str, language: str) -> bool:
+    return _folded(word) in stop_words(language)
+
+
+def _folded(word: str) -> str:
+    lowered = word.lower()
+    return lowered if lowered.isascii() else unicodedata.normalize("NFC", lowered)
 
 
 # Openers that point back to an earlier sentence, so the sentence cannot stand alone

@@ -24,7 +24,10 @@ class Article:
     published: datetime | None = None
     headline_paragraphs: frozenset[int] = frozenset()  # indices known to be headlines
     also_in: tuple[str, ...] = ()  # other sources that carried the same story
-    language: str = "english"  # the article's language (a name from language.supported_languages)
+    # Its language, one of briefing.language.supported_languages(): the configured one,
+    # or the one detected with `language: auto`. Its sentences are split, stemmed and
+    # filtered with this language's tools.
+    language: str = "english"
     title_from_text: bool = False  # no headline was given: the title is the opening of the text
 
 
@@ -119,6 +122,7 @@ class Briefing:
     articles: tuple[Article, ...]
     skipped: tuple[Skipped, ...] = ()
     intro: str = ""
+    language: str = "english"  # the language most of the day's articles are in
 
     @property
     def stories(self) -> tuple[Story, ...]:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from briefing.config import Config, TopicConfig
 from briefing.errors import SourceError
 from briefing.ingest import Ingested, ingest
+from briefing.language import majority_language
 from briefing.models import Article, Briefing, Passage, Section, Sentence, Story, Topic
 from briefing.segment import segment
 from briefing.stories import find_stories
@@ -39,7 +40,7 @@ def topic_specs(config: Config) -> tuple[TopicSpec, ...]:
     return tuple(topic_spec(t) for t in config.topics)
 
 
-def summary_options(config: Config, language: str | None = None) -> SummaryOptions:
+def summary_options(config: Config, language: str) -> SummaryOptions:
     summary = config.summary
     return SummaryOptions(
         algorithm=summary.algorithm,
@@ -50,7 +51,7 @@ def summary_options(config: Config, language: str | None = None) -> SummaryOptio
         mmr=summary.mmr,
         order=summary.order,
         min_words=summary.min_words,
-        language=language or config.language,
+        language=language,
         dangling_penalty=summary.dangling_penalty,
     )
 
@@ -65,7 +66,7 @@ def build_briefing(config: Config, day: date, now: datetime | None = None) -> Br
             f"every source failed (see the {warnings} above); no briefing built "
             "(set fetch.fail_if_all_fail: false to build an empty one)"
         )
-    articles = _in_language(ingested.articles, config.language)
+    articles = ingested.articles
     sections = group(config, articles)
     order = {article.id: number for number, article in enumerate(articles)}
     summarised = []
@@ -86,6 +87,7 @@ def build_briefing(config: Config, day: date, now: datetime | None = None) -> Br
         articles=articles,
         skipped=ingested.skipped,
         intro=config.intro,
+        language=day_language(articles),
     )
 
 
@@ -93,7 +95,7 @@ def group(config: Config, articles: Sequence[Article], *, use_topics: bool = Tru
     """The day's stories, in sections: the configured topics', then the rest (not yet summarised)."""
     passages = tuple(segment(article, article.language) for article in articles)
     specs = topic_specs(config) if use_topics else ()
-    labels = assign_topics(passages, specs, config.language, [a.title for a in articles])
+    labels = assign_topics(passages, specs, day_language(articles), [a.title for a in articles])
     stories = find_stories(
         articles,
         passages,
@@ -119,8 +121,7 @@ def summarise_story(story: Story, config: Config, order: dict[str, int]) -> Stor
 def stories_of(config: Config, *, use_topics: bool = True) -> tuple[Ingested, tuple[Section, ...]]:
     """What `briefing topics` shows: the articles read and the stories they make, in sections."""
     ingested = ingest(config)
-    articles = _in_language(ingested.articles, config.language)
-    return replace(ingested, articles=articles), group(config, articles, use_topics=use_topics)
+    return ingested, group(config, ingested.articles, use_topics=use_topics)
 
 
 def summary_of(config: Config) -> tuple[Ingested, list[Sentence]]:
@@ -128,18 +129,18 @@ def summary_of(config: Config) -> tuple[Ingested, list[Sentence]]:
     ingested = ingest(config)
     if not ingested.articles:
         raise SourceError("no readable article to summarise (see the warnings above)")
-    articles = _in_language(ingested.articles, config.language)
+    articles = ingested.articles
     passages = [p for article in articles for p in segment(article, article.language)]
-    chosen = summarise(passages, summary_options(config))
+    chosen = summarise(passages, summary_options(config, day_language(articles)))
     if config.summary.order == "source":
         order = {article.id: number for number, article in enumerate(articles)}
         chosen = sorted(chosen, key=lambda s: (order[s.article_id], s.paragraph, s.start))
-    return replace(ingested, articles=articles), chosen
+    return ingested, chosen
 
 
-def _in_language(articles: Sequence[Article], language: str) -> tuple[Article, ...]:
-    # Every article is read in the configured language.
-    return tuple(a if a.language == language else replace(a, language=language) for a in articles)
+def day_language(articles: Sequence[Article]) -> str:
+    """The language most of the day's articles are in (the configured one unless it is auto)."""
+    return majority_language(a.language for a in articles)
 
 
 def _topic_of_stories(

@@ -27,6 +27,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from briefing.errors import ConfigError
+from briefing.language import language_code
 from briefing.models import Article, Briefing, Evidence, Passage, Sentence, Story
 
 FORMATS: dict[str, str] = {"md": "briefing.md.j2", "html": "briefing.html.j2", "txt": "briefing.txt.j2"}
@@ -34,18 +35,6 @@ JSON_FORMAT = "json"
 # The shape of briefing.json; raised when it changes in a way a reader of the file must know.
 JSON_VERSION = 2
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
-_LANG_CODES = {
-    "english": "en",
-    "german": "de",
-    "french": "fr",
-    "spanish": "es",
-    "italian": "it",
-    "portuguese": "pt",
-    "czech": "cs",
-    "polish": "pl",
-    "swedish": "sv",
-    "greek": "el",
-}
 
 
 def bundled_templates() -> Path:
@@ -83,12 +72,10 @@ def check_templates(template_dir: Path | None, formats: Sequence[str]) -> None:
                 raise ConfigError(f"template {FORMATS[fmt]}: {error.message}") from None
 
 
-def render(
-    briefing: Briefing, formats: Sequence[str], template_dir: Path | None, language: str = "english"
-) -> dict[str, str]:
+def render(briefing: Briefing, formats: Sequence[str], template_dir: Path | None) -> dict[str, str]:
     """The text of each requested format, keyed by file name (briefing.md, …)."""
     env = environment(template_dir)
-    context = template_context(briefing, language)
+    context = template_context(briefing)
     rendered: dict[str, str] = {}
     for fmt in formats:
         if fmt == JSON_FORMAT:
@@ -124,11 +111,11 @@ def markdown_code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def template_context(briefing: Briefing, language: str = "english") -> dict[str, Any]:
+def template_context(briefing: Briefing) -> dict[str, Any]:
     """What the templates see: sections of stories, the cited sources by story, the skipped list."""
     numbers = citation_numbers(briefing)
     by_id = {article.id: article for article in briefing.articles}
-    lang = _LANG_CODES.get(language, "en")
+    lang = language_code(briefing.language)
 
     def article_view(a: Article) -> dict[str, Any]:
         return {
@@ -155,7 +142,7 @@ def template_context(briefing: Briefing, language: str = "english") -> dict[str,
             "anchor": f"story-{story.id}",
             "title": story.title,
             "terms": list(story.terms),
-            "lang": _LANG_CODES.get(story.language, lang),
+            "lang": language_code(story.language),
             "shown": shown,
             "summary": [
                 {**sentence_record(s, by_id[s.article_id]), "number": numbers[s.article_id]}

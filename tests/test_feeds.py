@@ -533,20 +533,16 @@ def test_a_feed_that_trips_a_parser_is_that_feeds_failure_only(
     assert all(s["source"].startswith(url) or s["source"] for s in run.json()["skipped"])
 
 
-def test_entries_that_are_one_unclosed_declaration_are_skipped_by_name(
+def test_entries_whose_body_is_one_unclosed_declaration_keep_their_title(
     server: FeedServer, tmp_path: Path
 ) -> None:
-    # "<![#" opens a bogus comment that runs to the next ">" (as in a browser): no text is left.
+    # "<![#" opens a bogus comment that runs to the next ">" (as in a browser): no text is left,
+    # and the entry's headline is its only text.
     server.routes["/feeds/hostile.xml"] = serve_bytes(HOSTILE_FEEDS["bad-declaration"])
     run = build(configure(tmp_path, server, feed(server, "hostile.xml", full_text=False)))
-    assert run.code == 0
-    url = f"{server.base}/feeds/hostile.xml"
-    hint = "set full_text: true to fetch the linked page"
-    assert run.err.splitlines() == [
-        f"briefing: warning: {url}: '{title}' has no text; {hint}; skipped"
-        for title in ("Declaration", "Marked")
-    ]
-    assert list(run.articles()) == ["Plain"]
+    assert (run.code, run.err) == (0, "")
+    assert sorted(run.articles()) == ["Declaration", "Marked", "Plain"]
+    assert "Declaration" in run.passages() and "<![" not in run.passages()
 
 
 def trickle(gap: float, header_first: bool = True) -> Callable[[Any], None]:
@@ -735,3 +731,126 @@ def test_a_link_that_tries_to_break_out_of_its_markdown_autolink_stays_one_url(
     html = markdown.markdown(md)
     hrefs = [part.split('"', 1)[0] for part in html.split('href="')[1:]]
     assert hrefs and set(hrefs) == {escaped}  # every link goes to the server; no javascript: link
+
+
+def entries_of(*items: str) -> list[Any]:
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Desk</title>'
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode("utf-8")
+    return list(
+        parse_feed(body, "application/rss+xml", "http://example.org/feed", ZoneInfo("UTC"), 50).entries
+    )
+
+
+DESCRIPTION = "The council approved the budget on Wednesday after a nine-hour debate."
+CAPTION = (
+    "Councillors leave the city hall after the vote on Wednesday evening, when the long debate on schools, "
+    "bridges, libraries and kindergarten fees had finally come to an end after more than nine hours."
+)
+
+
+def test_prose_wins_over_a_longer_image_caption() -> None:
+    media = f'<media:content url="http://example.org/a.jpg"><media:description>{CAPTION}</media:description></media:content>'
+    figure = (
+        f"<content:encoded><![CDATA[<figure><img src='a.jpg'/><figcaption>{CAPTION}</figcaption>"
+        "</figure>]]></content:encoded>"
+    )
+    credit = f"<content:encoded><![CDATA[<p>{CAPTION} (AP Photo/Jane Doe)</p>]]></content:encoded>"
+    for extra in (media, figure, credit):
+        [entry] = entries_of(
+            f"<item><title>Budget</title><description>{DESCRIPTION}</description>{extra}</item>"
+        )
+        assert entry.text.paragraphs == (DESCRIPTION,)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        '<a href="http://example.org/a">Continue reading…</a>',
+        "Read more »",
+        "[Weiterlesen]",
+        "Lire la suite",
+        '<p><a href="http://example.org/a">Seguir leyendo</a></p>',
+        "<p>Leer</p>",
+        "<h3>Mehr zum Thema</h3>",
+        "The post Budget approved appeared first on City Desk.",
+    ],
+)
+def test_read_more_links_are_cut_in_every_language_and_mark_a_teaser(tail: str) -> None:
+    [entry] = entries_of(
+        f"<item><title>Budget</title>"
+        f"<description><![CDATA[<p>{DESCRIPTION}</p> {tail}]]></description></item>"
+    )
+    assert entry.text.paragraphs == (DESCRIPTION,)
+    assert entry.teaser
+
+
+def test_dates_in_other_languages_and_mojibake_are_read() -> None:
+    [entry] = entries_of(
+        "<item><title>AdriÃ¡n GonzÃ¡lez gana la final</title>"
+        "<pubDate>Seg, 24 Set 2018 10:32:00 -0300</pubDate>"
+        "<description>El tenista AdriÃ¡n GonzÃ¡lez ganÃ³ el domingo la final del torneo.</description></item>"
+    )
+    assert entry.title == "Adrián González gana la final"
+    assert entry.text.paragraphs == ("El tenista Adrián González ganó el domingo la final del torneo.",)
+    assert entry.published == datetime(2018, 9, 24, 13, 32, tzinfo=UTC)
+
+
+def test_entries_whose_text_is_only_leer_are_neither_merged_nor_dropped(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    titles = [f"Noticia número {n} del día en la ciudad" for n in range(1, 8)] + ["Sólo el titular"]
+    items = [
+        item(t, "&lt;a href='x'&gt;Leer&lt;/a&gt;", link=f"{server.base}/n/{n}") for n, t in enumerate(titles)
+    ]
+    items.append(item("Sólo el titular", "", link=f"{server.base}/n/titular"))  # a headline and no text
+    server.routes["/feeds/leer.xml"] = serve_bytes(rss(*items))
+    run = build(configure(tmp_path, server, feed(server, "leer.xml", full_text=False)), "-v")
+    assert run.code == 0
+    assert sorted(run.articles()) == sorted(set(titles))
+    assert "Leer" not in run.passages()
+    [line] = [x for x in run.err.splitlines() if "items in the window" in x]
+    assert f"{server.base}/feeds/leer.xml: 9 of 9 items in the window, 9 read, " in line
+    # with `window: all`, every item is in the window
+    run = build(
+        configure(
+            tmp_path / "all", server, feed(server, "leer.xml", full_text=False), window={"since": "all"}
+        ),
+        "-v",
+    )
+    assert "9 of 9 items in the window, 9 read" in run.err
+
+
+def test_a_page_has_the_same_title_site_and_date_however_it_arrives(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    page = (FIXTURES / "pages" / "harbour.html").read_text(encoding="utf-8")
+    social = page.replace(
+        '<meta property="og:site_name" content="Harbour Gazette">',
+        '<meta property="og:site_name" content="https://www.facebook.com/harbourgazette">',
+    )
+    bare = social.replace("after the storm | Harbour Gazette</title>", "after the storm</title>")
+    server.routes["/news/social.html"] = serve_bytes(social.encode(), "text/html; charset=utf-8")
+    server.routes["/news/bare.html"] = serve_bytes(bare.encode(), "text/html; charset=utf-8")
+    write_article(tmp_path, "saved/harbour.html", page)
+    published = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Belgrade"))
+
+    def read(source: dict[str, str]) -> tuple[str, str, datetime | None]:
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        (folder / "saved").symlink_to(tmp_path / "saved")
+        config = write_config(folder, sources=[source], fetch=FETCH, window={"since": "all"})
+        [article] = ingest(load_config(config)).articles
+        return article.title, article.source, article.published
+
+    harbour = ("Harbour reopens after the storm", "Harbour Gazette", published)
+    assert read({"path": "saved/harbour.html"}) == harbour
+    assert read({"url": f"{server.base}/articles/harbour.html"}) == harbour
+    # A site name that is a social-media URL is never shown: what the <title> adds to the
+    # headline stands in, else the page's domain.
+    assert read({"url": f"{server.base}/news/social.html"}) == harbour
+    assert read({"url": f"{server.base}/news/bare.html"}) == (harbour[0], "127.0.0.1", published)

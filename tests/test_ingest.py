@@ -13,6 +13,7 @@ import pytest
 
 from briefing.config import parse_config
 from briefing.ingest import Ingested, ingest
+from briefing.ingest.metadata import strip_site_suffix
 from briefing.ingest.text import parse_plain_text
 from builders import SEED_KOSOVO, SEED_TWO_STORIES, write_article
 
@@ -68,12 +69,18 @@ def test_a_wrapped_first_line_is_text_not_a_title(tmp_path: Path) -> None:
     assert article.title.startswith("The central bank cut interest rates")
 
 
-def test_source_name_from_tag_then_config_then_file_name(tmp_path: Path) -> None:
-    write_article(tmp_path, "a.txt", "Rates were cut on Tuesday by the bank.\n\n/Reuters/")
-    write_article(tmp_path, "b.txt", "Rain is forecast for the whole weekend.")
-    articles = ingest_folder(tmp_path, "*.txt", name="Wire").articles
-    assert [a.source for a in articles] == ["Reuters", "Wire"]
-    assert [a.source for a in ingest_folder(tmp_path, "*.txt").articles] == ["Reuters", "b.txt"]
+def test_source_name_from_tag_then_config_then_site_then_folder_never_the_file(tmp_path: Path) -> None:
+    write_article(tmp_path, "Wire Desk/a.txt", "Rates were cut on Tuesday by the bank.\n\n/Reuters/")
+    write_article(tmp_path, "Wire Desk/b.txt", "Rain is forecast for the whole weekend.")
+    page = (
+        '<html><head><meta property="og:site_name" content="Harbour Gazette"></head><body>'
+        "<p>The harbour reopened to ships on Wednesday morning after the storm.</p></body></html>"
+    )
+    write_article(tmp_path, "Wire Desk/c.html", page)
+    articles = ingest_folder(tmp_path, "Wire Desk/*", name="Wire").articles
+    assert [a.source for a in articles] == ["Reuters", "Wire", "Wire"]
+    unnamed = ingest_folder(tmp_path, "Wire Desk/*").articles
+    assert [a.source for a in unnamed] == ["Reuters", "Wire Desk", "Harbour Gazette"]
 
 
 def test_markdown_and_html_files(tmp_path: Path) -> None:
@@ -118,10 +125,11 @@ def test_a_single_legacy_byte_is_read_in_the_languages_usual_encoding(tmp_path: 
 
 
 def test_bad_files_are_skipped_and_named_while_the_rest_is_read(tmp_path: Path) -> None:
-    write_article(tmp_path, "good.txt", "The council approved the new budget on Monday evening.")
+    text = "The council approved the new budget on Monday evening after a debate of nine hours."
+    write_article(tmp_path, "good.txt", text)
     write_article(tmp_path, "empty.txt", "  \n\n ")
     write_article(tmp_path, "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    write_article(tmp_path, "copy.txt", "The council approved the new budget on Monday evening.")
+    write_article(tmp_path, "copy.txt", text)
     (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")  # unreadable, even for root
     result = ingest_folder(tmp_path, "*.txt")
     assert [a.path for a in result.articles] == ["copy.txt"]  # files are read in name order
@@ -217,3 +225,47 @@ def test_markdown_that_is_slow_to_parse_is_bounded(tmp_path: Path) -> None:
     )
     assert reasons["cdata.md"] == "cdata.md: no article text found; skipped"  # a CDATA block: no text
     assert [a.path for a in result.articles] == ["brackets.md"]
+
+
+@pytest.mark.parametrize(
+    ("title", "names", "clean"),
+    [
+        ("Fed cuts rates again | Reuters", ["Reuters", "reuters.com"], "Fed cuts rates again"),
+        ("Unfall auf der A7 - SAT.1 REGIONAL", ["SAT.1 REGIONAL", None], "Unfall auf der A7"),
+        (
+            "Le Monde.fr - La réforme des retraites adoptée",
+            ["Le Monde", "lemonde.fr"],
+            "La réforme des retraites adoptée",
+        ),
+        ("Brexit - what happens next", ["BBC News", "bbc.co.uk"], "Brexit - what happens next"),
+    ],
+)
+def test_the_sites_name_is_cut_from_titles_and_nothing_else(
+    title: str, names: list[str | None], clean: str
+) -> None:
+    assert strip_site_suffix(title, names) == clean
+
+
+def test_a_saved_page_without_a_headline_gets_its_title_without_the_site(tmp_path: Path) -> None:
+    write_article(
+        tmp_path,
+        "saved/unfall.html",
+        "<html><head><title>Unfall auf der A7 bei Hamburg - SAT.1 REGIONAL</title>"
+        '<meta property="og:site_name" content="SAT.1 REGIONAL">'
+        '<meta property="article:published_time" content="2026-11-25T08:00:00+01:00"></head>'
+        "<body><p>Auf der A7 bei Hamburg ist am Mittwochmorgen ein Lastwagen verunglückt.</p></body></html>",
+    )
+    [article] = ingest_folder(tmp_path, "saved/*.html").articles
+    assert (article.title, article.source) == ("Unfall auf der A7 bei Hamburg", "SAT.1 REGIONAL")
+    assert article.published is not None and article.published.isoformat() == "2026-11-25T07:00:00+00:00"
+
+
+def test_mojibake_is_repaired_in_titles_and_paragraphs(tmp_path: Path) -> None:
+    write_article(
+        tmp_path,
+        "mojibake.txt",
+        "AdriÃ¡n gana en MÃ¡laga\n\nEl tenista AdriÃ¡n ganÃ³ el domingo en MÃ¡laga, dijo la organizaciÃ³n.",
+    )
+    [article] = ingest_folder(tmp_path).articles
+    assert article.title == "Adrián gana en Málaga"
+    assert article.paragraphs == ("El tenista Adrián ganó el domingo en Málaga, dijo la organización.",)

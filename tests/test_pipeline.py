@@ -118,3 +118,16 @@ def test_a_quote_printed_by_three_outlets_is_quoted_once(tmp_path: Path) -> None
     quoted = [s.text for s in story.summary if "rebuild the bridge" in s.text]
     assert len(quoted) == 1  # the most central sentence of the story, and never twice
     assert len(story.sources) == 3
+
+
+def test_a_day_in_two_languages_makes_stories_in_each_never_mixed() -> None:
+    folder = REPO / "tests" / "fixtures" / "stories"
+    config = parse_config({"sources": [{"path": "*/*.txt"}]}, base_dir=folder)  # language: auto
+    day = build_briefing(config, DAY)
+    assert len(day.stories) == 4
+    by_id = {a.id: a for a in day.articles}
+    for story in day.stories:
+        languages = {by_id[a].language for a in story.article_ids}
+        assert languages == {story.language} and len(story.article_ids) == 2
+    assert sorted(s.language for s in day.stories) == ["english", "english", "german", "german"]
+    assert day.language in ("english", "german")

@@ -522,3 +522,15 @@ def test_summarize_rejects_sentences_with_words_and_an_unknown_algorithm(
             main(["summarize", "x.txt", *argv])
         assert stopped.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_summarize_exits_non_zero_when_nothing_could_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    empty = write_article(tmp_path, "empty.txt", " \n")
+    assert main(["summarize", str(empty), str(tmp_path / "missing.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "empty.txt: file is empty; skipped" in err
+    assert "missing.txt: matched no files; check the path given on the command line" in err
+    assert err.splitlines()[-1] == "briefing: no readable article to summarise (see the warnings above)"

@@ -10,22 +10,24 @@ and the briefing is built from the rest.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+from briefing.boilerplate import is_furniture
 from briefing.config import Config, FileSource
 from briefing.errors import SourceError
 from briefing.ingest import files
 from briefing.ingest.dedupe import deduplicate
 from briefing.ingest.http import HttpCache, HttpClient
-from briefing.ingest.text import ParsedText, clip_title
+from briefing.ingest.metadata import repair, repair_all
+from briefing.ingest.text import ParsedText, clip_title, rewrite_paragraphs, strip_read_more
 from briefing.ingest.web import SourceResult, WebSource, read_web_sources, run_out
 from briefing.ingest.window import cache_dir, window_for
-from briefing.language import split_sentences
+from briefing.language import AUTO, DETECT_CHARS, guess_language, majority_language, split_sentences
 from briefing.models import Article, Skipped
 
 log = logging.getLogger("briefing")
@@ -78,7 +80,7 @@ def ingest(
             failed += 1
             continue
         if not found:
-            skip(source.path, f"{source.path}: matched no files; check sources[].path in the config")
+            skip(source.path, f"{source.path}: matched no files; check {source.given_in}")
             failed += 1
             continue
         read = 0
@@ -88,7 +90,7 @@ def ingest(
                 continue
             try:
                 parsed = files.read_file(path, shown, config.language)
-                candidates.append(_article("", parsed, shown, source.name, config.language))
+                candidates.append(_article(parsed, path, shown, source.name, config))
             except SourceError as error:
                 skip(shown, str(error))
                 continue
@@ -99,7 +101,8 @@ def ingest(
             read += 1
         failed += read == 0
         log.info("%s: %d of %d files read", source.path, read, len(found))
-    articles, duplicates = deduplicate(candidates)
+    readable = _in_their_languages([_readable(c) for c in candidates], config)
+    articles, duplicates = deduplicate([_without_furniture(a) for a in readable])
     for duplicate in duplicates:
         item = duplicate.candidate
         if item.path:  # a file: listed under skipped, as it always was
@@ -141,22 +144,75 @@ def _read_web(
             client.close()
 
 
-def _article(article_id: str, parsed: ParsedText, shown: str, name: str | None, language: str) -> Article:
+def _article(parsed: ParsedText, path: Path, shown: str, name: str | None, config: Config) -> Article:
+    """A file's article. Its source: the source tag in its text, then the source entry's
+    `name`, then the site name of a saved page, then the name of its folder."""
     title = parsed.title
     if not title:
-        first = split_sentences(parsed.paragraphs[0], language)
+        first = split_sentences(parsed.paragraphs[0], _splitting(config.language))
         title = clip_title(first[0] if first else parsed.paragraphs[0])
     return Article(
-        id=article_id,
+        id="",
         title=title,
-        source=parsed.source or name or _source_from_path(shown),
+        source=parsed.source or name or parsed.site_name or _folder_name(path),
         paragraphs=parsed.paragraphs,
         path=shown,
+        published=parsed.published.astimezone(config.zone) if parsed.published else None,
         headline_paragraphs=parsed.headline_paragraphs,
         title_from_text=not parsed.title,
     )
 
 
-def _source_from_path(shown: str) -> str:
-    # No outlet named anywhere: the file itself is the most honest source we can show.
-    return re.split(r"[\\/]", shown)[-1]
+def _folder_name(path: Path) -> str:
+    # No outlet named anywhere: the folder the file was filed in says more than its file name.
+    return path.resolve().parent.name or "files"
+
+
+def _splitting(language: str) -> str:
+    return "english" if language == AUTO else language
+
+
+def _readable(article: Article) -> Article:
+    """Mojibake repaired (once, for every kind of source) and "read more" links dropped."""
+    text = ParsedText(article.title, None, repair_all(article.paragraphs), article.headline_paragraphs)
+    text, _ = rewrite_paragraphs(text, strip_read_more)
+    return replace(
+        article,
+        title=repair(article.title),
+        source=repair(article.source),
+        paragraphs=text.paragraphs or (repair(article.title),),
+        headline_paragraphs=text.headline_paragraphs if text.paragraphs else frozenset({0}),
+    )
+
+
+def _opening(article: Article) -> str:
+    """The title and the first paragraphs, as much as language detection reads."""
+    parts, size = [article.title], len(article.title)
+    for paragraph in article.paragraphs:
+        if size >= DETECT_CHARS:
+            break
+        parts.append(paragraph)
+        size += len(paragraph) + 1
+    return " ".join(parts)
+
+
+def _without_furniture(article: Article) -> Article:
+    """The article without paragraphs that are only page furniture (cookie banners, sign-up
+    forms, template code, placeholder text): not even its passages."""
+    text = ParsedText(article.title, None, article.paragraphs, article.headline_paragraphs)
+    text, changed = rewrite_paragraphs(text, lambda p: "" if is_furniture(p, article.language) else p)
+    if not changed or not text.paragraphs:
+        return article
+    return replace(article, paragraphs=text.paragraphs, headline_paragraphs=text.headline_paragraphs)
+
+
+def _in_their_languages(articles: list[Article], config: Config) -> list[Article]:
+    """Each article with its language: the configured one, or with `language: auto` the one
+    detected in its title and text; one too short to tell takes the run's most common."""
+    if config.language != AUTO:
+        return [replace(a, language=config.language) for a in articles]
+    guesses = [guess_language(_opening(a)) for a in articles]
+    usual = majority_language(guesses)
+    for article, guess in zip(articles, guesses, strict=True):
+        log.debug("%s: language %s", article.path or article.url, guess or f"not told; {usual} taken")
+    return [replace(a, language=guess or usual) for a, guess in zip(articles, guesses, strict=True)]

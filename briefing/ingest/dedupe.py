@@ -2,7 +2,8 @@
 
 Two articles are the same story when their canonical URLs match (scheme,
 `www.`, fragments and tracking parameters such as utm_* and fbclid ignored),
-when their texts are identical, or when their texts are near-identical: a
+or, for texts of at least MIN_COMPARED_WORDS words, when their texts are
+identical or near-identical: a
 Jaccard resemblance of word 5-shingles of at least 0.8 (Broder, "On the
 resemblance and containment of documents", 1997). Candidates are found with
 MinHash signatures and LSH banding, then checked exactly, so the cost stays
@@ -24,7 +25,11 @@ from briefing.models import Article
 
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE = 0.8  # Jaccard resemblance at which two texts are one story
-MIN_SHINGLES = 8  # shorter texts are compared exactly only: too few shingles to judge
+MIN_SHINGLES = 8  # fewer shingles than this are too few to judge resemblance
+# Texts shorter than this are never called the same story by their text (only by their
+# URL): a feed whose every description is "Leer", or a lone headline, says nothing about
+# whether two entries tell one story. As many words as MIN_SHINGLES shingles need.
+MIN_COMPARED_WORDS = SHINGLE_WORDS + MIN_SHINGLES - 1
 _BANDS, _ROWS = 16, 4  # 64 hashes; P(candidate | J=0.8) = 1-(1-0.8^4)^16 ≈ 0.9998
 _TRACKING = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|"
@@ -89,9 +94,10 @@ def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tup
             if key in by_url:
                 match, why = by_url[key], "same URL"
                 break
-        if match is None and fingerprint in by_text:
+        comparable = len(words) >= MIN_COMPARED_WORDS
+        if match is None and comparable and fingerprint in by_text:
             match, why = by_text[fingerprint], "same text"
-        bands = _bands(shingles) if len(shingles) >= MIN_SHINGLES else []
+        bands = _bands(shingles) if comparable and len(shingles) >= MIN_SHINGLES else []
         if match is None:
             match, why = _near(shingles, bands, buckets, shingle_sets)
         if match is not None:
@@ -103,7 +109,8 @@ def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tup
         shingle_sets.append(shingles)
         for key in urls:
             by_url.setdefault(key, index)
-        by_text.setdefault(fingerprint, index)
+        if comparable:
+            by_text.setdefault(fingerprint, index)
         for band in bands:
             buckets[band].append(index)
     return tuple(kept), tuple(duplicates)

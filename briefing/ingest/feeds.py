@@ -20,10 +20,12 @@ import defusedxml
 import feedparser
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
+from briefing.boilerplate import is_caption
 from briefing.errors import SourceError
 from briefing.ingest.dedupe import strip_tracking
 from briefing.ingest.html import parse_html
-from briefing.ingest.text import ParsedText
+from briefing.ingest.metadata import parse_date, repair
+from briefing.ingest.text import ParsedText, rewrite_paragraphs, strip_read_more
 
 log = logging.getLogger("briefing")
 
@@ -118,9 +120,7 @@ def parse_feed(body: bytes, content_type: str, url: str, zone: ZoneInfo, max_ite
 
 
 def _entry(item: Any, zone: ZoneInfo, url: str) -> Entry:
-    bodies = [_text(c.get("value")) for c in item.get("content") or [] if isinstance(c, dict)]
-    body = max([*bodies, _text(item.get("summary"))], key=len)
-    text = parse_html(body, url) if body.strip() else ParsedText(None, None, (), frozenset())
+    text, cut = _best_text(item, url)
     words = sum(len(p.split()) for p in text.paragraphs)
     last = text.paragraphs[-1] if text.paragraphs else ""
     link = _text(item.get("link")).strip() or None
@@ -129,12 +129,42 @@ def _entry(item: Any, zone: ZoneInfo, url: str) -> Entry:
     elif link is not None:
         link = strip_tracking(link)
     return Entry(
-        title=_plain(_text(item.get("title"))),
+        title=repair(_plain(_text(item.get("title")))),
         link=link,
         published=_published(item, zone),
         text=ParsedText(None, text.source, text.paragraphs, text.headline_paragraphs),
-        teaser=words < TEASER_WORDS or bool(_TEASER_END.search(last)),
+        teaser=cut or words < TEASER_WORDS or bool(_TEASER_END.search(last)),
     )
+
+
+def _best_text(item: Any, url: str) -> tuple[ParsedText, bool]:
+    """The entry's prose: of its content and its description (summary), the one with the
+    most words of text once captions, credits and "read more" links are set aside;
+    True when a teaser's tail was cut.
+
+    feedparser files an image's `media:description` under `content` too, as plain
+    text: in an entry that carries media, plain-text content is that caption.
+    """
+    has_media = bool(item.get("media_content") or item.get("media_thumbnail"))
+    candidates: list[str] = []
+    for content in item.get("content") or []:
+        if not isinstance(content, dict):
+            continue
+        if has_media and content.get("type") == "text/plain":
+            continue
+        candidates.append(_text(content.get("value")))
+    candidates.append(_text(item.get("summary")))
+    best, best_cut, best_words = ParsedText(None, None, (), frozenset()), False, -1
+    for body in candidates:
+        if not body.strip():
+            continue
+        parsed, _ = rewrite_paragraphs(parse_html(body, url), repair)
+        parsed, cut = rewrite_paragraphs(parsed, strip_read_more)
+        parsed, _ = rewrite_paragraphs(parsed, lambda p: "" if is_caption(p) else p)
+        prose = sum(len(p.split()) for p in parsed.paragraphs)
+        if prose > best_words:
+            best, best_cut, best_words = parsed, cut, prose
+    return best, best_cut
 
 
 def _entry_name(item: Any) -> str:
@@ -160,6 +190,12 @@ def _published(item: Any, zone: ZoneInfo) -> datetime | None:
                 return datetime.fromtimestamp(calendar.timegm(parsed), UTC).astimezone(zone)
             except (ValueError, OverflowError, OSError, TypeError):
                 return None
+    for key in ("published", "updated", "created"):
+        # A date feedparser could not read (it knows English RFC 822 and ISO 8601 only):
+        # "Seg, 24 Set 2018 10:32:00 -0300" in a Portuguese feed.
+        raw = dict.get(item, key) if isinstance(item, dict) else None
+        if isinstance(raw, str) and raw.strip():
+            return parse_date(raw, zone)
     return None
 
 

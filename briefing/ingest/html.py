@@ -26,7 +26,6 @@ _BLOCKS = {
     "dt",
     "td",
     "th",
-    "figcaption",
     "div",
     "section",
     "article",
@@ -47,6 +46,8 @@ _SKIP = {
     "svg",
     "iframe",
     "object",
+    "figure",  # images and their captions and credits: not the article's prose
+    "figcaption",
 }
 _SPACES = re.compile(r"\s+")
 
@@ -56,7 +57,7 @@ class _BlockReader:
 
     def __init__(self) -> None:
         self.title = ""
-        self.blocks: list[tuple[str, str]] = []  # (kind: "p" | "h1".."h6" | "caption", text)
+        self.blocks: list[tuple[str, str]] = []  # (kind: "p" | "h1".."h6", text)
         self._buffer: list[str] = []
         self._kind = "p"
         self._skip_depth = 0
@@ -72,7 +73,7 @@ class _BlockReader:
             self._buffer.append(" ")
         elif tag in _BLOCKS or tag in _HEADINGS:
             self._flush()
-            self._kind = tag if tag in _HEADINGS else ("caption" if tag == "figcaption" else "p")
+            self._kind = tag if tag in _HEADINGS else "p"
 
     def end(self, tag: Any) -> None:
         tag = _name(tag)

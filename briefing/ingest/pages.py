@@ -10,8 +10,8 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from dataclasses import dataclass
-from datetime import datetime, time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from trafilatura import bare_extraction
@@ -19,6 +19,7 @@ from trafilatura import bare_extraction
 from briefing.errors import SourceError
 from briefing.ingest.html import parse_html
 from briefing.ingest.http import Deadline, HttpClient
+from briefing.ingest.metadata import domain, is_title, repair, site_name, strip_site_suffix
 from briefing.ingest.text import ParsedText, decode, is_headline_like, strip_source_tag
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -89,10 +90,15 @@ def extract_page(html: str, url: str, zone: ZoneInfo) -> Page:
     text = (getattr(document, "text", None) or "").strip()
     if document is None or not text:
         raise SourceError(f"{url}: no article text found on the page; skipped")
-    title = _clean(getattr(document, "title", None))
-    lines = [_clean(line) for line in text.split("\n")]
+    canonical = getattr(document, "url", None)
+    if not (isinstance(canonical, str) and canonical.startswith(("http://", "https://"))):
+        canonical = None
+    title = repair(_clean(getattr(document, "title", None)))
+    site = site_name(_clean(getattr(document, "sitename", None)), canonical or url, _title_tag(html), title)
+    lines = [repair(_clean(line)) for line in text.split("\n")]
     if lines and title and lines[0] == title:
         lines.pop(0)
+    title = strip_site_suffix(title, [site, domain(canonical or url)]) if is_title(title) else ""
     source = None
     paragraphs: list[str] = []
     headlines: set[int] = set()
@@ -106,32 +112,60 @@ def extract_page(html: str, url: str, zone: ZoneInfo) -> Page:
         paragraphs.append(line)
     if not paragraphs:
         raise SourceError(f"{url}: no article text found on the page; skipped")
-    published, date_only = _published(getattr(document, "date", None), zone)
-    canonical = getattr(document, "url", None)
+    published, date_only = _published(getattr(document, "date", None), zone, html)
     return Page(
-        url=canonical
-        if isinstance(canonical, str) and canonical.startswith(("http://", "https://"))
-        else url,
+        url=canonical or url,
         text=ParsedText(title or None, source, tuple(paragraphs), frozenset(headlines)),
-        site_name=_clean(getattr(document, "sitename", None)) or None,
+        site_name=site,
         published=published,
         date_only=date_only,
     )
 
 
-def parse_saved_page(html: str, name: str) -> ParsedText:
-    """A local HTML file: the article trafilatura finds in it, else every text block.
+def parse_saved_page(html: str, name: str, zone: ZoneInfo | None = None) -> ParsedText:
+    """A local HTML file: the article trafilatura finds in it, else every text block;
+    with the same title, site name and date as the page fetched from the web.
 
     Below about MIN_MAIN_TEXT characters trafilatura falls back to a rough
     baseline (it keeps menus), so a small or bare page goes to the block reader.
     """
+    zone = zone or ZoneInfo("UTC")
     try:
-        page = extract_page(html, name, ZoneInfo("UTC"))
+        page = extract_page(html, name, zone)
     except SourceError:
-        return parse_html(html)
-    if sum(len(p) for p in page.text.paragraphs) < MIN_MAIN_TEXT:
-        return parse_html(html)
-    return page.text
+        page = None
+    if page is not None and sum(len(p) for p in page.text.paragraphs) >= MIN_MAIN_TEXT:
+        return replace(page.text, site_name=page.site_name, published=page.published)
+    blocks = parse_html(html, name)
+    site, published, title = _page_metadata(html, zone)
+    if page is not None:
+        site, published, title = page.site_name, page.published, page.text.title
+    return replace(
+        blocks,
+        title=strip_site_suffix(blocks.title, [site]) if blocks.title and is_title(blocks.title) else title,
+        site_name=site,
+        published=published,
+    )
+
+
+def _page_metadata(html: str, zone: ZoneInfo) -> tuple[str | None, datetime | None, str | None]:
+    """Site name, date and title from a page's metadata alone (for a page with little text)."""
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        meta = extract_metadata(
+            html, date_config={"outputformat": _DATE_FORMAT, "original_date": True, "extensive_search": False}
+        )
+    except Exception:  # metadata is a nicety: a parser's failure here costs only it
+        log.debug("metadata extraction failed", exc_info=True)
+        return None, None, None
+    found = getattr(meta, "url", None)
+    canonical = found if isinstance(found, str) and found.startswith(("http://", "https://")) else None
+    raw_title = repair(_clean(getattr(meta, "title", None)))
+    site = site_name(_clean(getattr(meta, "sitename", None)), canonical, _title_tag(html), raw_title)
+    title = strip_site_suffix(raw_title, [site, domain(canonical)]) if is_title(raw_title) else None
+    published, _ = _published(getattr(meta, "date", None), zone, html)
+    return site, published, title or None
 
 
 def fetch_page(
@@ -152,8 +186,30 @@ def fetch_page(
     return extract_page(decode_page(response.body, response.content_type, url), response.url, zone)
 
 
-def _published(value: object, zone: ZoneInfo) -> tuple[datetime | None, bool]:
-    """htmldate gives '2026-11-25T08:30:00+0100', or '2026-11-25T00:00:00' for a bare day."""
+# A publication time the page states in its metadata (Open Graph, JSON-LD, Dublin Core).
+_STATED_TIME = re.compile(
+    r"(?:published_time|datePublished|dc\.date|pubdate|publish_date|date)[\"']?\s*"
+    r"(?:content\s*=\s*|:\s*)[\"'](\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d))[\"']",
+    re.IGNORECASE,
+)
+
+
+def _stated_time(html: str, day: date) -> datetime | None:
+    """The page's own timestamp for that day, when its metadata gives one with a time zone."""
+    for found in _STATED_TIME.finditer(html[:300_000]):
+        try:
+            stamp = datetime.fromisoformat(found.group(1).replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if stamp.date() == day:
+            return stamp
+    return None
+
+
+def _published(value: object, zone: ZoneInfo, html: str = "") -> tuple[datetime | None, bool]:
+    """htmldate gives '2026-11-25T08:30:00+0100', or '2026-11-25T00:00:00' for a bare day;
+    a bare day (htmldate prefers a date in the URL) takes the time the page's metadata
+    states for that day, if it states one."""
     if not isinstance(value, str) or not value:
         return None, False
     try:
@@ -165,10 +221,21 @@ def _published(value: object, zone: ZoneInfo) -> tuple[datetime | None, bool]:
             return None, False
     if stamp.tzinfo is None:
         if stamp.time() == time(0):
+            stated = _stated_time(html, stamp.date()) if html else None
+            if stated is not None:
+                return stated.astimezone(zone), False
             # A day without a time: noon keeps it on that day in any reading of the window.
             return datetime.combine(stamp.date(), time(12), zone), True
         stamp = stamp.replace(tzinfo=zone)
     return stamp.astimezone(zone), False
+
+
+_TITLE_TAG = re.compile(r"<title[^>]*>([^<]{1,400})</title>", re.IGNORECASE)
+
+
+def _title_tag(html: str) -> str | None:
+    found = _TITLE_TAG.search(html[:100_000])
+    return repair(found.group(1)) if found else None
 
 
 def _clean(value: object) -> str:

@@ -6,7 +6,9 @@ Shared by every kind of source; nothing here touches the file system or network.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from charset_normalizer import from_bytes
 
@@ -35,6 +37,8 @@ class Decoded:
 # is limited to these, or a lone "£" (0xA3) in English text reads as Japanese.
 _WESTERN = ("cp1252", "latin_1", "iso8859_15", "mac_roman")
 LEGACY_ENCODINGS: dict[str, tuple[str, ...]] = {
+    # `language: auto`: any of the supported languages' encodings.
+    "auto": (*_WESTERN, "cp1250", "iso8859_2", "cp1253", "iso8859_7"),
     **{
         language: _WESTERN
         for language in ("english", "french", "german", "italian", "spanish", "portuguese", "swedish")
@@ -79,9 +83,11 @@ def ends_like_sentence(text: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class ParsedText:
     title: str | None
-    source: str | None
+    source: str | None  # a source tag in the text ("/Telegraph/")
     paragraphs: tuple[str, ...]
     headline_paragraphs: frozenset[int]
+    site_name: str | None = None  # a saved page's own metadata, as for pages fetched
+    published: datetime | None = None
 
 
 def parse_plain_text(text: str) -> ParsedText:
@@ -130,3 +136,110 @@ def clip_title(text: str, max_chars: int = 90) -> str:
         return first
     cut = first[:max_chars].rsplit(" ", 1)[0].rstrip(",;:—-")
     return cut + "…"
+
+
+# "Read more" links and teaser tails, as feeds and pages print them in each supported
+# language. A multi-word phrase is recognised anywhere at a paragraph's end; a lone word
+# ("More", "Leer", "Suite") only standing alone, bracketed or with an arrow or ellipsis.
+_READ_MORE_PHRASES = (
+    # english
+    "read more|read the full story|read the full article|read full story|read full article|"
+    "continue reading(?: the main story)?|keep reading|read on|click here to read more|view full article|"
+    "full story|more here|"
+    # german
+    "weiterlesen|hier weiterlesen|mehr lesen|mehr erfahren|mehr dazu|zum artikel|artikel lesen|"
+    "den ganzen artikel lesen|lesen sie mehr|lesen sie weiter|"
+    # french
+    "lire la suite|lire plus|en savoir plus|lire l['’]article|voir la suite|"
+    # spanish
+    "seguir leyendo|sigue leyendo|siga leyendo|continuar leyendo|leer más|leer mas|ver más|más información|"
+    "leer (?:el )?artículo completo|leer la nota completa|lee la nota completa|"
+    # portuguese
+    "leia mais|continue lendo|continuar lendo|ler mais|saiba mais|continuar a ler|leia a matéria completa|"
+    # italian
+    "continua a leggere|leggi tutto|leggi di più|leggi l['’]articolo|"
+    # polish, czech, swedish, greek
+    "czytaj więcej|czytaj dalej|číst dál|číst více|celý článek|läs mer|läs hela artikeln|fortsätt läsa|"
+    "διαβάστε περισσότερα|διαβάστε τη συνέχεια|περισσότερα"
+)
+_READ_MORE_WORDS = "more|mehr|suite|leer|leia|leggi|więcej|více|continue|continuar|continua"
+_ARROWS = r"(?:\.\.\.|…|»|›|→|>>|>|\[…\]|\[\.\.\.\])"
+_QUOTED_TITLE = r"(?:\s*[:–—-]?\s*[\"“‘«].{1,200}?[\"”’»])?"
+_TAIL = re.compile(
+    rf"(?:^|(?<=[.!?…:\"”’»)])\s+|\s+(?=[\[(]))"  # at the start, or after a sentence or before a bracket
+    rf"[\[(«<]?\s*{_ARROWS}?\s*(?:"
+    rf"(?:{_READ_MORE_PHRASES}){_QUOTED_TITLE}\s*{_ARROWS}?\s*\.?"
+    rf"|(?:{_READ_MORE_WORDS})(?:\s*{_ARROWS}|(?=\s*[\])»>]))"
+    rf"|(?:{_READ_MORE_WORDS})\s*$"
+    rf")\s*[\])»>]?\s*$",
+    re.IGNORECASE,
+)
+# Blog software's own tail ("The post X appeared first on Y."), in the languages WordPress prints it.
+_APPEARED_FIRST = re.compile(
+    r"(?:^|\s+)(?:the post|der beitrag|l['’]article|la entrada|o post|l['’]articolo|el artículo)\s.{1,300}?"
+    r"\s(?:appeared first on|erschien zuerst auf|est apparu en premier sur|se publicó primero en|"
+    r"apareceu primeiro em|sembra essere il primo su|proviene da)\s.{1,120}$",
+    re.IGNORECASE,
+)
+# "[…]" closing a teaser: nothing after a whole sentence; "…" after a cut one.
+_LONE_ELLIPSIS = re.compile(r"(?P<end>[.!?][\"'”’»)]*)?\s*(?:\[…\]|\[\.\.\.\]|\(…\)|\(\.\.\.\))\s*$")
+# A link to another article: "Read more: …", "Lesen Sie auch: …", "Lire aussi : …".
+_RELATED = re.compile(
+    r"^[\[(]?(?:read more|read also|see also|related|more on this|"
+    r"lesen sie auch|mehr zum thema|auch interessant|lire aussi|à lire aussi|a lire aussi|voir aussi|"
+    r"lea también|leer también|lee también|le puede interesar|te puede interesar|"
+    r"leia também|veja também|leggi anche|czytaj też|czytaj także|čtěte také|läs också)"
+    r"\s*[:：»›→-]",
+    re.IGNORECASE,
+)
+RELATED_MAX_WORDS = 25
+# The heading of a box of links to other articles, standing alone.
+_RELATED_HEADING = re.compile(
+    r"^(?:read next|related|related (?:stories|articles|content)|more on this(?: story)?|most read|"
+    r"recommended(?: for you)?|lesen sie auch|mehr zum thema|das könnte sie auch interessieren|"
+    r"auch interessant|meistgelesen|lire aussi|à lire aussi|sur le même sujet|les plus lus|"
+    r"te puede interesar|le puede interesar|relacionad[ao]s|noticias relacionadas|lo más leído|"
+    r"leia também|veja também|mais lidas|leggi anche|i più letti|czytaj też|najczęściej czytane|"
+    r"čtěte také|nejčtenější|läs också|mest läst)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def strip_read_more(paragraph: str) -> str:
+    """The paragraph without a "read more" link or teaser tail; "" when it was nothing else."""
+    text = _cut_end(_APPEARED_FIRST, paragraph, "")
+    text = _cut_end(_TAIL, text, "").strip()
+    ellipsis = _LONE_ELLIPSIS.search(text, max(0, len(text) - _TAIL_CHARS))
+    if ellipsis:
+        text = text[: ellipsis.start()] + (ellipsis.group("end") or "…")
+    if text == "…" or _RELATED_HEADING.match(text):
+        return ""
+    if _RELATED.match(text) and len(text.split()) <= RELATED_MAX_WORDS:
+        return ""
+    return text
+
+
+# Tails are short: only a paragraph's last characters are searched, so a long paragraph
+# costs no more than a short one.
+_TAIL_CHARS = 600
+
+
+def _cut_end(pattern: re.Pattern[str], text: str, replacement: str) -> str:
+    found = pattern.search(text, max(0, len(text) - _TAIL_CHARS))
+    return text[: found.start()] + replacement if found else text
+
+
+def rewrite_paragraphs(text: ParsedText, rewrite: Callable[[str], str]) -> tuple[ParsedText, bool]:
+    """Each paragraph rewritten (dropped when it becomes ""), headline marks kept in step;
+    True when anything changed."""
+    kept: list[str] = []
+    headlines: set[int] = set()
+    changed = False
+    for index, paragraph in enumerate(text.paragraphs):
+        new = rewrite(paragraph)
+        changed = changed or new != paragraph
+        if new:
+            if index in text.headline_paragraphs:
+                headlines.add(len(kept))
+            kept.append(new)
+    return replace(text, paragraphs=tuple(kept), headline_paragraphs=frozenset(headlines)), changed

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from tqdm import tqdm
@@ -24,6 +24,7 @@ from briefing.config import Config, FeedSource, UrlSource
 from briefing.errors import SourceError
 from briefing.ingest.feeds import FEED_TYPES, Entry, parse_feed
 from briefing.ingest.http import Deadline, HttpClient
+from briefing.ingest.metadata import shared_suffix, site_name, strip_site_suffix
 from briefing.ingest.pages import Page, fetch_page
 from briefing.ingest.text import ParsedText, clip_title
 from briefing.ingest.window import Window
@@ -105,9 +106,9 @@ def _read_source(
         deadline = Deadline(run_deadline, run_out(config))
     try:
         if isinstance(source, FeedSource):
-            articles, skipped, total = _read_feed(source, config, window, client, deadline)
+            articles, skipped, in_window, total = _read_feed(source, config, window, client, deadline)
         else:
-            articles, skipped, total = _read_page(source, config, window, client, deadline)
+            articles, skipped, in_window, total = _read_page(source, config, window, client, deadline)
     except SourceError as error:
         log.warning("%s", error)
         return SourceResult((), (Skipped(label, str(error)),), failed=True)
@@ -117,28 +118,38 @@ def _read_source(
         log.warning("%s", reason)
         return SourceResult((), (Skipped(label, reason),), failed=True)
     log.info(
-        "%s: %d of %d items in the window, %.2fs", label, len(articles), total, time.monotonic() - started
+        "%s: %d of %d items in the window, %d read, %.2fs",
+        label,
+        in_window,
+        total,
+        len(articles),
+        time.monotonic() - started,
     )
     return SourceResult(tuple(articles), tuple(skipped), failed=False)
 
 
 def _read_feed(
     source: FeedSource, config: Config, window: Window, client: HttpClient, deadline: Deadline
-) -> tuple[list[Article], list[Skipped], int]:
+) -> tuple[list[Article], list[Skipped], int, int]:
+    """The feed's articles of the window, what was skipped, the entries in the window, all entries."""
     response = client.get(source.feed, accept=FEED_TYPES, deadline=deadline)
     if response.from_cache:
         log.info("%s: not modified since the last run; using the cached copy", source.feed)
     feed = parse_feed(response.body, response.content_type, response.url, config.zone, source.max_items)
-    name = source.name or feed.title or _host(source.feed)
+    name = source.name or site_name(feed.title, None) or _host(source.feed)
+    suffix = shared_suffix([e.title for e in feed.entries])
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for what, reason in feed.unreadable:
         log.warning("%s", reason)
         skipped.append(Skipped(what, reason))
     late = 0
+    in_window = 0
     for entry in feed.entries:
         if not window.contains(entry.published):
             continue
+        in_window += 1
+        entry = replace(entry, title=strip_site_suffix(entry.title, [name, suffix, _host(source.feed)]))
         if entry.published is None:
             log.info("%s: %r has no date; kept (undated)", source.feed, entry.title or entry.link)
         fetch = time.monotonic() < deadline.at
@@ -155,7 +166,7 @@ def _read_feed(
             skipped.append(Skipped(entry.link or source.feed, reason))
     if late:
         log.warning("%s: %s; %d teaser entries keep the feed's own text", source.feed, deadline.why, late)
-    return articles, skipped, len(feed.entries)
+    return articles, skipped, in_window, len(feed.entries)
 
 
 def _entry_article(
@@ -179,23 +190,26 @@ def _entry_article(
             if _words(page.text) > _words(text):
                 text = page.text
     if not text.paragraphs:
-        what = entry.title or entry.link or "an entry"
-        hint = "" if source.full_text else "; set full_text: true to fetch the linked page"
-        raise SourceError(f"{source.feed}: {what!r} has no text{hint}; skipped")
+        if not entry.title:
+            what = entry.link or "an entry"
+            hint = "" if source.full_text else "; set full_text: true to fetch the linked page"
+            raise SourceError(f"{source.feed}: {what!r} has neither text nor title{hint}; skipped")
+        # A headline alone is still the day's news: it counts, is credited and can title a story.
+        text = ParsedText(None, None, (entry.title,), frozenset({0}))
     return _article(text, entry.title or text.title, name, entry.link, entry, config.language)
 
 
 def _read_page(
     source: UrlSource, config: Config, window: Window, client: HttpClient, deadline: Deadline
-) -> tuple[list[Article], list[Skipped], int]:
+) -> tuple[list[Article], list[Skipped], int, int]:
     page = _fetch(source, config, client, deadline)
     if not window.contains(page.published, page.date_only):
         log.info("%s: published %s, outside the window; left out", source.url, f"{page.published:%Y-%m-%d}")
-        return [], [], 1
+        return [], [], 0, 1
     if page.published is None:
         log.info("%s: the page has no date; kept (undated)", source.url)
     name = source.name or page.site_name or _host(source.url)
-    return [_article(page.text, page.text.title, name, page.url, page, config.language)], [], 1
+    return [_article(page.text, page.text.title, name, page.url, page, config.language)], [], 1, 1
 
 
 def _fetch(source: UrlSource, config: Config, client: HttpClient, deadline: Deadline) -> Page:
@@ -220,6 +234,8 @@ def _article(
 
 
 def _title_from(text: ParsedText, language: str) -> str:
+    # With `auto` the article's language is told later: any model finds a first
+    # sentence's end well enough for a title, which is clipped anyway.
     first = split_sentences(text.paragraphs[0], language)
     return clip_title(first[0] if first else text.paragraphs[0])
 
