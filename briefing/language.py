@@ -279,7 +279,10 @@ def split_sentences(text: str, language: str = "english") -> list[str]:
 
 def words(text: str) -> list[str]:
     """Word tokens (letters only; possessive 's dropped), in order, original case."""
-    return [_POSSESSIVE.sub("", w) for w in _WORD.findall(text)]
+    found = _WORD.findall(text)
+    if "'" not in text and "’" not in text:
+        return found  # nothing to drop (most text): no regex per word
+    return [_POSSESSIVE.sub("", w) for w in found]
 
 
 # Function words sumy's lists lack (its French and Spanish lists miss "de" and "un",

@@ -155,19 +155,21 @@ class _Day:
 def _read(flat: Sequence[Passage], language: Sequence[str]) -> tuple[list[list[str]], dict[str, str]]:
     """Each passage's content stems (none for a byline), and the usual spelling of every stem."""
     stems: list[list[str]] = []
-    forms: dict[str, dict[str, int]] = {}
+    seen: dict[str, Counter[str]] = {}
     for passage, lang in zip(flat, language, strict=True):
-        found: list[str] = []
-        if passage.kind is not PassageKind.BYLINE:
-            stop, stem = stop_words(lang), stemmer(lang)
-            for word in words(passage.text):
-                if len(word) > 1 and word.lower() not in stop:
-                    term = stem(word)
-                    found.append(term)
-                    seen = forms.setdefault(term, {})
-                    seen[word] = seen.get(word, 0) + 1
-        stems.append(found)
-    return stems, {term: usual_form(seen) for term, seen in forms.items()}
+        if passage.kind is PassageKind.BYLINE:
+            stems.append([])
+            continue
+        stop, stem = stop_words(lang), stemmer(lang)
+        kept = [w for w in words(passage.text) if len(w) > 1 and w.lower() not in stop]
+        stems.append([stem(w) for w in kept])
+        seen.setdefault(lang, Counter()).update(kept)
+    forms: dict[str, dict[str, int]] = {}
+    for lang, counts in seen.items():
+        stem = stemmer(lang)
+        for word, count in counts.items():
+            forms.setdefault(stem(word), {})[word] = count
+    return stems, {term: usual_form(spellings) for term, spellings in forms.items()}
 
 
 def _story(segments: Sequence[Segment], centroid_row: sp.csr_matrix, day: _Day) -> Story:

@@ -18,16 +18,22 @@ MAX_SEGMENT_UNITS = 400
 
 def segment_starts(counts: sp.csr_matrix) -> list[int]:
     """Indices of the units (rows of a unit × term count matrix) that start a new segment; never 0."""
-    n = counts.shape[0]
-    if n < 2:
+    if counts.shape[0] < 2:
         return []
     used = np.unique(counts.indices)
-    dense = np.asarray(counts[:, used].todense(), dtype=np.float64)
+    return boundaries_in(np.asarray(counts[:, used].todense(), dtype=np.float64))
+
+
+def boundaries_in(dense: np.ndarray) -> list[int]:
+    """`segment_starts` for a dense unit × term count matrix."""
+    n = dense.shape[0]
+    if n < 2:
+        return []
     cumulative = np.vstack([np.zeros(dense.shape[1]), np.cumsum(dense, axis=0)])
     total_words = float(cumulative[-1].sum())
     if total_words == 0:
         return []
-    vocabulary = float(len(used))
+    vocabulary = float(np.count_nonzero(cumulative[-1]))
     per_segment = np.log(max(total_words, 2.0))
     cost = np.full((n + 1, n + 1), np.inf)
     for a in range(n):

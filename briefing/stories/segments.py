@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from briefing.models import Passage, PassageKind
-from briefing.stories.boundaries import segment_starts
+from briefing.stories.boundaries import boundaries_in
 
 # A part with fewer content words than this is too small to tell a story of its own
 # (a news brief is two or three sentences): a source line, a wire code, an "On the
@@ -68,25 +68,39 @@ def cut_segments(
     segments: list[Segment] = []
     start = 0
     for number, passages in enumerate(articles):
+        end = start + len(passages)
         if passages:
-            rows = np.arange(start, start + len(passages))
-            local = counts[rows]
+            dense, used = _dense_rows(counts, start, end)
             forced = sorted({i for i, p in enumerate(passages) if p.index in cuts.get(number, ())} - {0})
-            candidates = _candidates(passages, local, threshold)
+            # An article too short to hold two stories is one segment, with no search for a change.
+            long_enough = dense.sum() >= 2 * MIN_STORY_WORDS
+            candidates = _candidates(passages, dense, threshold) if long_enough else {}
+            prefix = np.vstack([np.zeros(len(used)), np.cumsum(dense, axis=0)])
             for first, last in zip([0, *forced], [*forced, len(passages)], strict=True):
-                for a, b in _split(local, first, last, candidates, weights):
+                for a, b in _split(prefix, first, last, candidates, weights[used]):
                     headline = titles[number] if a == 0 else _headline(passages[a])
-                    segments.append(Segment(number, tuple(rows[a:b].tolist()), headline, a == 0))
-        start += len(passages)
+                    segments.append(Segment(number, tuple(range(start + a, start + b)), headline, a == 0))
+        start = end
     return segments
 
 
-def _candidates(passages: Sequence[Passage], counts: sp.csr_matrix, threshold: float) -> dict[int, float]:
+def _dense_rows(counts: sp.csr_matrix, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows start..end-1 as a dense matrix over the columns they use, and those columns."""
+    lo, hi = counts.indptr[start], counts.indptr[end]
+    columns = counts.indices[lo:hi]
+    used, position = np.unique(columns, return_inverse=True)
+    dense = np.zeros((end - start, len(used)))
+    row_of = np.repeat(np.arange(end - start), np.diff(counts.indptr[start : end + 1]))
+    np.add.at(dense, (row_of, position), counts.data[lo:hi])
+    return dense, used
+
+
+def _candidates(passages: Sequence[Passage], dense: np.ndarray, threshold: float) -> dict[int, float]:
     """Where the article might turn to another story, each with the cosine below which it does."""
     found: dict[int, float] = {}
     body = [i for i, p in enumerate(passages) if p.kind is PassageKind.BODY]
     if len(body) > 2:
-        found.update((body[k], SHIFT_SIMILARITY) for k in segment_starts(counts[body]))
+        found.update((body[k], SHIFT_SIMILARITY) for k in boundaries_in(dense[body]))
     for i, passage in enumerate(passages):
         if passage.kind is PassageKind.HEADLINE:
             found[i] = threshold if reads_as_headline(passage.text) else SHIFT_SIMILARITY
@@ -105,35 +119,32 @@ def reads_as_headline(text: str) -> bool:
 
 
 def _split(
-    counts: sp.csr_matrix,
+    prefix: np.ndarray,
     first: int,
     last: int,
     candidates: Mapping[int, float],
     weights: np.ndarray,
 ) -> list[tuple[int, int]]:
-    """Passages first..last-1 as (start, end) parts, cut where the sides are two stories."""
+    """Passages first..last-1 as (start, end) parts, cut where the sides are two stories.
+
+    `prefix[k]` holds the term counts of the article's passages before k.
+    """
     inside = sorted(c for c in candidates if first < c < last)
     if not inside:
         return [(first, last)]
-    block = counts[first:last]
-    used = np.unique(block.indices)
-    dense = np.asarray(block[:, used].todense(), dtype=np.float64)
-    prefix = np.vstack([np.zeros(len(used)), np.cumsum(dense, axis=0)])
-    total = prefix[-1]
-    offsets = np.asarray(inside) - first
-    left = prefix[offsets]
-    right = total - left
+    left = prefix[inside] - prefix[first]
+    right = prefix[last] - prefix[inside]
     big_enough = (left.sum(axis=1) >= MIN_STORY_WORDS) & (right.sum(axis=1) >= MIN_STORY_WORDS)
     if not big_enough.any():
         return [(first, last)]
     # How far below its own threshold each candidate's sides are: the clearest cut goes first.
-    margin = _cosines(left, right, weights[used]) - np.array([candidates[c] for c in inside])
+    margin = _cosines(left, right, weights) - np.array([candidates[c] for c in inside])
     margin[~big_enough] = np.inf
     best = int(np.argmin(margin))
     if margin[best] >= 0:
         return [(first, last)]
     cut = int(inside[best])
-    return [*_split(counts, first, cut, candidates, weights), *_split(counts, cut, last, candidates, weights)]
+    return [*_split(prefix, first, cut, candidates, weights), *_split(prefix, cut, last, candidates, weights)]
 
 
 def _cosines(left: np.ndarray, right: np.ndarray, weights: np.ndarray) -> np.ndarray:
