@@ -7,6 +7,7 @@ raises one `ConfigError` listing each problem as `file: key.path: what is wrong`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email import policy
 from email.headerregistry import Address
@@ -32,12 +33,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from briefing.errors import ConfigError
-from briefing.language import AUTO, UnknownLanguageError, resolve_language
+from briefing.errors import ConfigError, SubjectError, UnknownLanguageError
+from briefing.language import AUTO, resolve_language
+from briefing.models import RESERVED_SECTION_IDS
 from briefing.summarise.registry import algorithm_names
 
 DEFAULT_CONFIG = "config.yaml"
-OTHER_TOPIC_ID = "other"  # the topic of passages that fit no configured topic
 # A config is a few kilobytes; the limits keep a mistaken or hostile file from taking
 # minutes or all memory (a 50 MB file took 35 s; an alias bomb, all memory).
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -243,8 +244,8 @@ class TopicConfig(_Section):
     def _slug(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", value):
             raise _invalid("slug", f"{value!r} is not a valid id; use letters, digits, '-' and '_'")
-        if value == OTHER_TOPIC_ID:
-            raise _invalid("slug", "'other' is reserved for the other-news topic; choose another id")
+        if value in RESERVED_SECTION_IDS:
+            raise _invalid("slug", f"{value!r} is reserved for the other-news section; choose another id")
         return value
 
     @model_validator(mode="after")
@@ -542,10 +543,6 @@ class EmailConfig(_Section):
         return tuple(dict.fromkeys(everyone))
 
 
-class SubjectError(Exception):
-    """The subject template cannot be rendered (any error inside Jinja2, with its message)."""
-
-
 def render_subject(template: str, *, title: str, day: date) -> str:
     """The subject line: the `email.subject` template with title, date and date_long."""
     # Sandboxed: a template cannot reach Python internals or build a huge range.
@@ -558,6 +555,20 @@ def render_subject(template: str, *, title: str, day: date) -> str:
         raise SubjectError(str(error)) from None
     except Exception as error:  # {{ date - 1 }} raises TypeError inside the template, not a TemplateError
         raise SubjectError(f"{type(error).__name__}: {error}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestConfig:
+    """What the ingest stage is given: the sources and how to read them.
+
+    Parts of the one `Config` (no defaults of its own: they are the schema's).
+    """
+
+    sources: tuple[Source, ...]
+    base_dir: Path  # relative file patterns are resolved against it
+    language: str
+    zone: ZoneInfo
+    fetch: FetchConfig
 
 
 class Config(_Section):
@@ -637,6 +648,10 @@ class Config(_Section):
     @property
     def zone(self) -> ZoneInfo:  # validated against the IANA names
         return ZoneInfo(self.timezone)
+
+    @property
+    def ingest(self) -> IngestConfig:
+        return IngestConfig(self.sources, self.base_dir, self.language, self.zone, self.fetch)
 
     def resolve(self, path: str) -> Path:
         """A path from the config, relative to the config file's folder."""

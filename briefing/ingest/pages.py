@@ -30,7 +30,7 @@ _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # trafilatura's own minimum for a main text (MIN_EXTRACTED_SIZE, 250) plus room for a title.
 MIN_MAIN_TEXT = 400
-log = logging.getLogger("briefing")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

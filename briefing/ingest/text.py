@@ -13,6 +13,8 @@ from datetime import datetime
 from charset_normalizer import from_bytes
 
 from briefing.errors import SourceError
+from briefing.language import split_sentences
+from briefing.models import Article
 
 # A source tag as news wires print it: "/Telegraph/" alone, leading or trailing a paragraph.
 _TAG = r"/(?P<tag>[A-Z][\w.&'’ -]{1,38}[\w.])/"
@@ -243,3 +245,37 @@ def rewrite_paragraphs(text: ParsedText, rewrite: Callable[[str], str]) -> tuple
                 headlines.add(len(kept))
             kept.append(new)
     return replace(text, paragraphs=tuple(kept), headline_paragraphs=frozenset(headlines)), changed
+
+
+def article_from(
+    text: ParsedText,
+    *,
+    title: str | None,
+    source: str,
+    language: str,
+    path: str | None = None,
+    url: str | None = None,
+    published: datetime | None = None,
+) -> Article:
+    """The article of a parsed text (ids are given later, by de-duplication).
+
+    With no title, the opening of its first sentence is the title: with `language: auto`
+    the article's language is told later, and any model finds a first sentence's end
+    well enough for a title, which is clipped anyway.
+    """
+    if not title:
+        first = split_sentences(text.paragraphs[0], language)
+        title_from_text, title = True, clip_title(first[0] if first else text.paragraphs[0])
+    else:
+        title_from_text = False
+    return Article(
+        id="",
+        title=title,
+        source=source,
+        paragraphs=text.paragraphs,
+        path=path,
+        url=url,
+        published=published,
+        headline_paragraphs=text.headline_paragraphs,
+        title_from_text=title_from_text,
+    )
