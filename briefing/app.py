@@ -153,40 +153,18 @@ def _template_line(error: BaseException) -> str:
 def run(
     config: Config,
     *,
+    build: bool = True,
     day: date | None = None,
     force: bool = False,
     dry_run: bool = False,
     wait: float | None = 0,
     edges: Edges,
 ) -> Mailing:
-    """`briefing run`: build the briefing for `day` (default: today) and mail it, once."""
-    return _mail(config, day, build=True, force=force, dry_run=dry_run, wait=wait, edges=edges)
+    """`briefing run`: build the briefing for `day` (default: today) and mail it, once; with
+    `build` off, `briefing send`: mail the briefing already built in out/<date>/.
 
-
-def send(
-    config: Config,
-    *,
-    day: date | None = None,
-    force: bool = False,
-    dry_run: bool = False,
-    wait: float | None = 0,
-    edges: Edges,
-) -> Mailing:
-    """`briefing send`: mail a briefing already built in out/<date>/, without rebuilding it."""
-    return _mail(config, day, build=False, force=force, dry_run=dry_run, wait=wait, edges=edges)
-
-
-def _mail(
-    config: Config,
-    day: date | None,
-    *,
-    build: bool,
-    force: bool,
-    dry_run: bool,
-    wait: float | None,
-    edges: Edges,
-) -> Mailing:
-    """Under the run lock, mail `day`'s briefing; the health check hears how it went."""
+    Under the run lock; the health check (email.ping_url) hears how it went.
+    """
     email = require_email(config.email)
     ping_url = email.ping_url if not dry_run else None
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
@@ -18,7 +18,6 @@ from typing import Any
 
 from briefing import app
 from briefing.config import DEFAULT_CONFIG
-from briefing.deliver import Mailing
 from briefing.errors import BriefingError, ExitCode
 from briefing.render import console
 from briefing.summarise.registry import algorithm_names
@@ -206,17 +205,18 @@ def cmd_build(args: argparse.Namespace, edges: app.Edges) -> int:
 
 
 def cmd_run(args: argparse.Namespace, edges: app.Edges) -> int:
-    return _report(args, app.run, edges)
+    return _mail(args, edges, build=True)
 
 
 def cmd_send(args: argparse.Namespace, edges: app.Edges) -> int:
-    return _report(args, app.send, edges)
+    return _mail(args, edges, build=False)
 
 
-def _report(args: argparse.Namespace, action: Callable[..., Mailing], edges: app.Edges) -> int:
+def _mail(args: argparse.Namespace, edges: app.Edges, *, build: bool) -> int:
     config = app.load(args.config)
-    mailing = action(
-        config, day=args.date, force=args.force, dry_run=args.dry_run, wait=_wait_seconds(args), edges=edges
+    wait = _wait_seconds(args)
+    mailing = app.run(
+        config, build=build, day=args.date, force=args.force, dry_run=args.dry_run, wait=wait, edges=edges
     )
     if mailing.status == "already-sent" and mailing.record is not None:
         if args.dry_run:

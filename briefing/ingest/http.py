@@ -149,6 +149,21 @@ class Deadline:
     why: str  # e.g. "its source's time (fetch.source_timeout: 120s) ran out"
 
 
+@dataclass(frozen=True, slots=True)
+class _Hop:
+    """One request of a fetch: the URL asked for, the one this hop goes to (after redirects)."""
+
+    url: str
+    current: str
+    headers: dict[str, str]
+    private_ok: tuple[str, int] | None  # (host, port) that may resolve to a private address
+    deadline: Deadline | None
+
+
+# status, Location, Content-Type, body, (ETag, Last-Modified)
+_Answer = tuple[int, str, str, bytes, tuple[str | None, str | None]]
+
+
 def default_user_agent() -> str:
     return f"briefing/{version('briefing')} (daily news briefing; polite feed reader)"
 
@@ -224,7 +239,7 @@ class HttpClient:
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             status, location, content_type, body, validators = self._request(
-                url, current, headers, private_ok, deadline
+                _Hop(url, current, headers, private_ok, deadline)
             )
             if status == 304 and cached is not None:
                 return Response(cached.url, 304, cached.content_type, cached.body, from_cache=True)
@@ -247,15 +262,9 @@ class HttpClient:
             return response
         raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects; skipped")
 
-    def _request(
-        self,
-        url: str,
-        current: str,
-        headers: dict[str, str],
-        private_ok: tuple[str, int] | None,
-        deadline: Deadline | None,
-    ) -> tuple[int, str, str, bytes, tuple[str | None, str | None]]:
-        host = urlsplit(current).netloc.lower()
+    def _request(self, hop: _Hop) -> _Answer:
+        url, deadline = hop.url, hop.deadline
+        host = urlsplit(hop.current).netloc.lower()
         lock = self._host_lock(host)
         # Waiting for the host's turn counts against the caller's deadline, not the request's.
         wait = -1.0 if deadline is None else max(0.0, deadline.at - self._clock())
@@ -264,7 +273,7 @@ class HttpClient:
         try:
             self._wait_for(host, deadline)
             try:
-                return self._exchange(url, current, headers, private_ok, deadline)
+                return self._exchange(hop)
             finally:
                 self._last_request[host] = self._clock()
         finally:
@@ -273,14 +282,8 @@ class HttpClient:
     def _late(self, deadline: Deadline | None) -> str:
         return self._aborted or (deadline.why if deadline else "time ran out")
 
-    def _exchange(
-        self,
-        url: str,
-        current: str,
-        headers: dict[str, str],
-        private_ok: tuple[str, int] | None,
-        deadline: Deadline | None,
-    ) -> tuple[int, str, str, bytes, tuple[str | None, str | None]]:
+    def _exchange(self, hop: _Hop) -> _Answer:
+        url, current, deadline = hop.url, hop.current, hop.deadline
         timeout = self.settings.timeout
         own_deadline = self._clock() + timeout
         if deadline is not None and deadline.at < own_deadline:
@@ -292,9 +295,9 @@ class HttpClient:
                 if self._aborted:
                     raise FetchError(f"{url}: not fetched: {self._aborted}; skipped")
                 self._watches.add(watch)
-            _current.watch, _current.private_ok = watch, private_ok
+            _current.watch, _current.private_ok = watch, hop.private_ok
             try:
-                return self._transfer(url, current, headers, watch)
+                return self._transfer(url, current, hop.headers, watch)
             except _PrivateAddress as refused:
                 where = "" if current == url else f" (redirected to {current})"
                 hint = (
@@ -320,9 +323,7 @@ class HttpClient:
                 with self._hosts_lock:
                     self._watches.discard(watch)
 
-    def _transfer(
-        self, url: str, current: str, headers: dict[str, str], watch: SocketWatch
-    ) -> tuple[int, str, str, bytes, tuple[str | None, str | None]]:
+    def _transfer(self, url: str, current: str, headers: dict[str, str], watch: SocketWatch) -> _Answer:
         limit = self.settings.max_bytes
         # A new connection for every request: each one is opened through the address
         # check and watched by this request's deadline (and a host gets one request a second).

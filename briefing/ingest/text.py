@@ -6,7 +6,7 @@ Shared by every kind of source; nothing here touches the file system or network.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -22,10 +22,12 @@ _LEADING_TAG = re.compile(rf"^{_TAG}(?=\S)")
 _TRAILING_TAG = re.compile(rf"(?:^|\s){_TAG}$")
 _ONLY_TAG = re.compile(rf"^{_TAG}$")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
-_SPACES = re.compile(r"\s+")
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
 _FINAL = re.compile(r"[.!?…](?:[\"'”’»)\]]*)$")
 HEADLINE_MAX_WORDS = 25
+# A line with no sentence ending and at most this many words is a headline even inside a
+# page's or a file's running text (a subhead); longer ones are text that lost its full stop.
+SHORT_HEADLINE_WORDS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,11 @@ def is_headline_like(text: str) -> bool:
     return len(text.split()) <= HEADLINE_MAX_WORDS and not _FINAL.search(text)
 
 
+def is_short_headline(text: str) -> bool:
+    """A line short enough to be a headline wherever it stands, even with no mark-up saying so."""
+    return is_headline_like(text) and len(text.split()) <= SHORT_HEADLINE_WORDS
+
+
 def ends_like_sentence(text: str) -> bool:
     return bool(_FINAL.search(text.rstrip()))
 
@@ -90,6 +97,23 @@ class ParsedText:
     headline_paragraphs: frozenset[int]
     site_name: str | None = None  # a saved page's own metadata, as for pages fetched
     published: datetime | None = None
+
+
+def from_blocks(title: str | None, blocks: Iterable[tuple[str, bool]]) -> ParsedText:
+    """Blocks of text (each with whether it is a heading) → paragraphs: source tags such as
+    `/Telegraph/` taken out (the first names the source), empty blocks dropped, headings marked."""
+    source = None
+    paragraphs: list[str] = []
+    headlines: set[int] = set()
+    for block, heading in blocks:
+        text, tag = strip_source_tag(block)
+        source = source or tag
+        if not text:
+            continue
+        if heading:
+            headlines.add(len(paragraphs))
+        paragraphs.append(text)
+    return ParsedText(title, source, tuple(paragraphs), frozenset(headlines))
 
 
 def parse_plain_text(text: str) -> ParsedText:
@@ -106,7 +130,7 @@ def parse_plain_text(text: str) -> ParsedText:
     paragraphs: list[str] = []
     single_line: list[bool] = []
     for block in blocks:
-        paragraph = _SPACES.sub(" ", block).strip()
+        paragraph = " ".join(block.split())
         paragraph, tag = strip_source_tag(paragraph)
         if tag and source is None:
             source = tag

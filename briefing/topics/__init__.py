@@ -45,6 +45,9 @@ SEED_MARGIN = 2.0
 # Rounds of self-training: the passages placed in one round seed the centroids of the
 # next, so a topic learns the day's vocabulary beyond its keywords (Yarowsky 1995).
 SELF_TRAINING_ROUNDS = 1
+# A topic whose seed passages are barely alike (median cosine below this) is not scaled up
+# further: at most TYPICAL_SEED_SIMILARITY / MIN_TYPICAL_SIMILARITY = 5 times.
+MIN_TYPICAL_SIMILARITY = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +241,7 @@ def _centroid_scores(vectors: sp.csr_matrix, seeds: np.ndarray, described: sp.cs
             for column in range(n_topics)
         ]
     )
-    scaled: np.ndarray = similarity * (TYPICAL_SEED_SIMILARITY / np.maximum(typical, 0.05))
+    scaled: np.ndarray = similarity * (TYPICAL_SEED_SIMILARITY / np.maximum(typical, MIN_TYPICAL_SIMILARITY))
     return scaled
 
 
