@@ -31,10 +31,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from briefing.errors import ConfigError, SubjectError, UnknownLanguageError
-from briefing.language import AUTO, resolve_language
+from briefing.language import AUTO, LANGUAGE_CODES, resolve_language
 from briefing.models import RESERVED_SECTION_IDS
 from briefing.summarise.registry import algorithm_names
 
@@ -161,8 +162,8 @@ class WindowConfig(_Section):
 
     since: str = Field(
         default="24h",
-        description="A duration back from the run (90m, 24h, 2d), 'last-run' (since the last "
-        "successful build) or 'all'.",
+        description="which feed and page articles are the day's: a duration (`90m`, `24h`, `2d`; at most "
+        "`366d`), `last-run` (since the last successful build) or `all`",
     )
 
     @field_validator("since")
@@ -183,41 +184,52 @@ class FetchConfig(_Section):
         default=20,
         gt=0,
         le=600,
-        description="Seconds allowed for one request, wall clock: connecting, TLS, headers and body "
-        "(a server that trickles its answer cannot stretch it).",
+        description="seconds allowed for one request, by the wall clock: connect, TLS, headers and the whole "
+        "body (a server that trickles its answer cannot stretch it); at most 600",
     )
     source_timeout: float = Field(
         default=120,
         gt=0,
         le=3600,
-        description="Seconds allowed for one source, the pages its teasers link to included; pages "
-        "not fetched by then keep the feed's own text.",
+        description="seconds allowed for one source, the pages its teaser entries link to included; "
+        "entries whose page could not be fetched in time keep the feed's own text",
     )
     run_timeout: float = Field(
         default=600,
         gt=0,
         le=86_400,
-        description="Seconds allowed for reading all sources; when they run out, the sources still "
-        "pending are skipped and the briefing is built from what arrived.",
+        description="seconds allowed for reading all sources; when they run out, the sources still "
+        "pending are skipped (each listed) and the briefing is built from what arrived",
     )
     allow_private_networks: bool = Field(
         default=False,
-        description="Let configured sources (and email.ping_url) be on loopback or private addresses; "
-        "redirects and links found in feeds and pages may then reach only the same host and port.",
+        description="let configured sources (and `email.ping_url`) be on loopback, private or link-local "
+        "addresses (your own network); redirects and links found in feeds and pages then reach only "
+        "the source's own host and port",
     )
     max_bytes: int = Field(
-        default=5_000_000, ge=1_000, description="Largest response read; bigger ones are skipped."
+        default=5_000_000,
+        ge=1_000,
+        description="larger responses are skipped (checked while reading, after decompression)",
     )
-    max_redirects: int = Field(default=5, ge=0, le=30, description="Redirects followed per request.")
+    max_redirects: int = Field(
+        default=5, ge=0, le=30, description="redirects followed per request (http and https only)"
+    )
     user_agent: str | None = Field(
-        default=None, description="User-Agent header; default: briefing/<version> (news briefing)."
+        default=None,
+        description="the User-Agent header sent",
+        json_schema_extra={"shown_default": "`briefing/<version> (…)`"},
     )
-    concurrency: int = Field(default=4, ge=1, le=64, description="Requests in flight at once (all hosts).")
+    concurrency: int = Field(default=4, ge=1, le=64, description="requests in flight at once, over all hosts")
     per_host_delay: float = Field(
-        default=1.0, ge=0, le=60, description="Seconds between two requests to the same host."
+        default=1.0,
+        ge=0,
+        le=60,
+        description="seconds between two requests to the same host; never two at once",
     )
     fail_if_all_fail: bool = Field(
-        default=True, description="Exit non-zero when not a single source could be read."
+        default=True,
+        description="exit 1 when not a single source could be read; `false` builds an empty briefing",
     )
 
 
@@ -260,11 +272,23 @@ class TopicConfig(_Section):
         return tuple(k if isinstance(k, Keyword) else Keyword(term=k) for k in self.keywords)
 
 
+# An earlier version's key: accepted with a warning, left out of the README.
+_UNUSED: JsonDict = {"unused": True}
+
+
 class DiscoveryConfig(_Section):
     """No longer used: stories are always found from the data, with no limit (see `stories`)."""
 
-    max_topics: int = Field(default=8, ge=1, le=100, description="No longer used (before 0.2: a topic cap).")
-    min_passages: int = Field(default=3, ge=1, description="No longer used (before 0.2: a cluster size).")
+    max_topics: int = Field(
+        default=8,
+        ge=1,
+        le=100,
+        description="no longer used (before 0.2: a topic cap)",
+        json_schema_extra=_UNUSED,
+    )
+    min_passages: int = Field(
+        default=3, ge=1, description="no longer used (before 0.2: a cluster size)", json_schema_extra=_UNUSED
+    )
 
 
 class StoriesConfig(_Section):
@@ -274,15 +298,15 @@ class StoriesConfig(_Section):
         default=10,
         ge=1,
         le=1000,
-        description="Stories shown whole (summary, counts, headlines), the most important first; "
-        "every further story is one line under 'More stories'. The lead story of each configured "
-        "topic is always shown whole.",
+        description="stories shown whole (summary, counts, headlines), the most important first; every "
+        'further story is one line under "More stories"; the lead story of each configured topic is '
+        "always shown whole",
     )
     similarity: float | Literal["auto"] = Field(
         default="auto",
-        description="Average cosine similarity at which groups of articles are one story: higher "
-        "splits more, lower merges more; 'auto' takes 4 times the day's typical similarity between "
-        "two articles, kept within 0.15-0.25.",
+        description="average cosine similarity at which groups of articles are one story (0–1): higher "
+        "splits more, lower merges more; `auto` takes 4 times the day's typical similarity between "
+        "two articles, kept within 0.15–0.25",
     )
 
     @field_validator("similarity", mode="before")
@@ -302,46 +326,51 @@ class StoriesConfig(_Section):
 class SummaryConfig(_Section):
     algorithm: str = Field(
         default="concepts",
-        description="Summariser: " + ", ".join(algorithm_names()) + ".",
+        description="see the [table of algorithms](#summaries-quality-and-speed): "
+        + ", ".join(algorithm_names()),
     )
-    sentences: int = Field(default=4, ge=1, le=50, description="Sentences per topic summary.")
+    sentences: int = Field(
+        default=4,
+        ge=1,
+        le=50,
+        description="sentences per story summary (give at most one of `sentences`, `words`, `ratio`)",
+    )
     redundancy: float = Field(
         default=0.6,
         gt=0,
         le=1,
-        description="Two sentences count as the same statement when this share of the shorter "
-        "one's content words is in the other; only the better-ranked is kept.",
+        description="share of a sentence's content words found in another for the two to count as one "
+        "statement, of which only the better-ranked is kept (a shared verbatim quote always counts)",
     )
     order: Literal["source", "score"] = Field(
         default="source",
-        description="'source': summary sentences in reading order; 'score': most central first.",
+        description="`source`: reading order; `score`: most central first",
     )
-    min_words: int = Field(default=6, ge=1, description="Shorter sentences are never picked.")
+    min_words: int = Field(default=6, ge=1, description="shorter sentences are never picked")
     words: int | None = Field(
         default=None,
         ge=1,
-        description="Instead of `sentences`: at most this many words per summary (never exceeded, "
-        "no sentence cut).",
+        description="instead: at most this many words per story, never exceeded, no sentence cut",
     )
     ratio: float | None = Field(
         default=None,
         gt=0,
         le=1,
-        description="Instead of `sentences`: this share of the topic's sentences (at least one).",
+        description="instead: this share (0–1) of the story's sentences, at least one",
     )
     mmr: float | None = Field(
         default=None,
         ge=0,
         le=1,
-        description="Maximal marginal relevance λ: 1 = by rank only, lower = prefer sentences unlike "
-        "those already chosen; unset = off (the redundancy threshold still applies).",
+        description="maximal marginal relevance λ (0–1): lower prefers sentences unlike those already "
+        "chosen; unset = off",
     )
     dangling_penalty: float = Field(
         default=0.5,
         ge=0,
         le=1,
-        description="How far down to move sentences that lean on the one before ('He said…', "
-        "'This…'): 0 = not at all, 1 = after every sentence that stands alone.",
+        description='how far down sentences that lean on the one before ("He said…", "This…") move: '
+        "0 not at all, 1 after all that stand alone",
     )
 
     @field_validator("algorithm")
@@ -358,9 +387,11 @@ class SummaryConfig(_Section):
 
 
 class OutputConfig(_Section):
-    dir: str = Field(default="out", description="Where dated briefing folders are written.")
+    dir: str = Field(default="out", description="briefings go to `<dir>/<YYYY-MM-DD>/`")
     formats: tuple[Literal["md", "html", "json", "txt"], ...] = Field(
-        default=("md", "html", "json"), min_length=1, description="Files written per briefing."
+        default=("md", "html", "json"),
+        min_length=1,
+        description="files written per briefing; also `txt` (the plain text that is mailed)",
     )
 
 
@@ -421,32 +452,47 @@ EmailAddress = Annotated[str, AfterValidator(_normal_address)]
 class SmtpConfig(_Section):
     """How to reach the mail server; certificate checks are on unless turned off here."""
 
-    host: str = Field(default="localhost", min_length=1, description="SMTP server name or address.")
+    host: str = Field(default="localhost", min_length=1, description="SMTP server")
     port: int | None = Field(
-        default=None, ge=1, le=65535, description="Default: 587 for starttls, 465 for ssl, 25 for none."
+        default=None,
+        ge=1,
+        le=65535,
+        description="by `security`: starttls / ssl / none",
+        json_schema_extra={"shown_default": "587 / 465 / 25"},
     )
     security: Literal["starttls", "ssl", "none"] = Field(
         default="starttls",
-        description="starttls: upgrade a plain connection (never falls back); ssl: implicit TLS; "
-        "none: no encryption (only sensible for a local relay).",
+        description="`starttls` (never falls back to plain text), `ssl` (implicit TLS), `none` (a local "
+        "relay only)",
     )
     tls_verify: bool = Field(
-        default=True, description="Check the server's certificate and name; turn off only for a test server."
+        default=True, description="check the certificate and host name; `false` only for a test server"
     )
-    ca_file: str | None = Field(
-        default=None, description="PEM file of extra CA certificates to trust (a private CA)."
+    ca_file: str | None = Field(default=None, description="PEM file of an extra CA to trust (a private CA)")
+    username: str | None = Field(
+        default=None,
+        min_length=1,
+        description="log in as this user; needs `password_env` (and TLS unless the host is localhost)",
     )
-    username: str | None = Field(default=None, min_length=1, description="Log in only when set.")
     password_env: str | None = Field(
         default=None,
-        description="Name of the environment variable holding the password (never the password itself).",
+        description="name of the environment variable with the password; the password is never in the file",
     )
-    timeout: float = Field(default=30, gt=0, le=600, description="Seconds to wait to connect or for a reply.")
+    timeout: float = Field(
+        default=30,
+        gt=0,
+        le=600,
+        description="seconds to connect or wait for a reply; one whole attempt (connect to QUIT) never "
+        "takes longer than ten times this",
+    )
     retries: int = Field(
-        default=3, ge=0, le=10, description="Extra attempts after a temporary (4xx or connection) failure."
+        default=3,
+        ge=0,
+        le=10,
+        description="extra attempts after a temporary failure (4xx reply, connection refused or lost)",
     )
     retry_delay: float = Field(
-        default=10, ge=0, le=300, description="Seconds before the first retry; doubles each time (max 300)."
+        default=10, ge=0, le=300, description="seconds before the first retry; doubles each time, at most 300"
     )
 
     @field_validator("host", "username")
@@ -489,26 +535,34 @@ class EmailConfig(_Section):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     sender: EmailAddress = Field(
-        alias="from", description="From address, e.g. 'Daily Briefing <b@example.org>'."
+        alias="from", description='From address, `"Name <user@domain>"` or `user@domain`'
     )
-    to: tuple[EmailAddress, ...] = Field(default=(), description="Recipients shown in To.")
-    cc: tuple[EmailAddress, ...] = Field(default=(), description="Recipients shown in Cc.")
-    bcc: tuple[EmailAddress, ...] = Field(default=(), description="Recipients not shown in the message.")
-    reply_to: EmailAddress | None = Field(default=None, description="Optional Reply-To address.")
+    to: tuple[EmailAddress, ...] = Field(
+        default=(),
+        description="recipients shown in To; at least one address in `to`, `cc` and `bcc` together",
+    )
+    cc: tuple[EmailAddress, ...] = Field(default=(), description="recipients shown in Cc")
+    bcc: tuple[EmailAddress, ...] = Field(
+        default=(), description="recipients in the envelope only, never in the headers"
+    )
+    reply_to: EmailAddress | None = Field(default=None, description="optional Reply-To address")
     subject: str = Field(
         default="{{ title }} — {{ date }}",
         min_length=1,
-        description="Jinja2 template; variables: title, date (YYYY-MM-DD), date_long.",
+        description="Jinja2 template; `title`, `date` (YYYY-MM-DD), `date_long`",
     )
     smtp: SmtpConfig = SmtpConfig()
     state: str | None = Field(
         default=None,
-        description="JSON file recording what was sent (default: state.json in output.dir).",
+        description="records, per date, each message and what became of it for each recipient (see "
+        "[At most once](#e-mail-delivery-from-cron))",
+        json_schema_extra={"shown_default": "`<output.dir>/state.json`"},
     )
     ping_url: str | None = Field(
         default=None,
-        description="Optional health-check URL: fetched after a successful send, "
-        "with /fail appended after a failure; its own failure never fails the run.",
+        description="health-check URL (healthchecks.io style): fetched after a send, `<url>/fail` after a "
+        "failure, through the same limited client as feeds (at most 10 s; a private address needs "
+        "`fetch.allow_private_networks`); its own failure only warns",
     )
 
     @field_validator("subject")
@@ -574,22 +628,31 @@ class IngestConfig:
 class Config(_Section):
     """The whole `config.yaml`."""
 
-    title: str = Field(default="Daily Briefing", min_length=1, description="Briefing title.")
-    intro: str = Field(default="", description="Optional Markdown shown under the title.")
+    title: str = Field(default="Daily Briefing", min_length=1, description="heading of the briefing")
+    intro: str = Field(default="", description="optional Markdown shown under the title")
     language: str = Field(
         default="auto",
-        description="Language of the articles (a name or its ISO 639-1 code: sentence splitter, "
-        "stemmer and stop words), or `auto`: each article's own language, detected.",
+        description="the articles' language — "
+        + ", ".join(f"{name} (`{code}`)" for name, code in LANGUAGE_CODES.items())
+        + ": sentence splitter, stemmer, stop words; or `auto`: each article's own language, detected "
+        "(see [Languages](#languages))",
     )
-    timezone: str = Field(default="UTC", description="IANA zone that decides what 'today' is.")
-    sources: tuple[Source, ...] = Field(min_length=1, description="Where articles come from.")
-    topics: tuple[TopicConfig, ...] = Field(default=(), description="Configured topics, in order.")
+    timezone: str = Field(
+        default="UTC",
+        description='IANA zone that decides what "today" is (a real zone name such as `Europe/Belgrade`)',
+    )
+    sources: tuple[Source, ...] = Field(min_length=1, description="list of sources; see [Sources](#sources)")
+    topics: tuple[TopicConfig, ...] = Field(
+        default=(),
+        description="list of topics (`id`, `title`, `keywords`, `description`, `examples`), each a section "
+        "collecting the stories that match it; see [Stories and topics](#stories-and-topics)",
+    )
     stories: StoriesConfig = StoriesConfig()
-    other_title: str = Field(
-        default="Other news", description="Heading for the stories that match no configured topic."
-    )
+    other_title: str = Field(default="Other news", description="heading for the stories that match no topic")
     discover: bool = Field(
-        default=False, description="No longer used (before 0.2: also discover topics); stories always are."
+        default=False,
+        description="no longer used (before 0.2: also discover topics); stories always are",
+        json_schema_extra=_UNUSED,
     )
     discovery: DiscoveryConfig = DiscoveryConfig()
     summary: SummaryConfig = SummaryConfig()
@@ -598,9 +661,12 @@ class Config(_Section):
     fetch: FetchConfig = FetchConfig()
     templates: str | None = Field(
         default=None,
-        description="Folder with your own templates; any template missing there comes from the bundled set.",
+        description="a folder of your own templates; missing ones come from the bundled set "
+        "(see [Templates](#templates))",
     )
-    email: EmailConfig | None = Field(default=None, description="Mail delivery for `briefing run`.")
+    email: EmailConfig | None = Field(
+        default=None, description="mail delivery for `briefing run`; see [E-mail](#e-mail-delivery-from-cron)"
+    )
     # Where the file was read from; relative paths in it are resolved against this.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
@@ -838,3 +904,44 @@ def _model_of_args(annotation: Any) -> Any:
         if isinstance(arg, type) and issubclass(arg, BaseModel):
             return arg
     return None
+
+
+# ---- the README's tables of keys, generated from the schema above ---------------------------
+
+
+def markdown_table(model: type[BaseModel], prefix: str = "") -> str:
+    """The README's table of `model`'s keys (sections expanded: `summary.words`), with each
+    key's default and its description; keys of earlier versions that do nothing are left out."""
+    lines = ["| key | default | meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{key}` | {default} | {meaning} |" for key, default, meaning in _key_rows(model, prefix)]
+    return "\n".join(lines)
+
+
+def _key_rows(model: type[BaseModel], prefix: str) -> list[tuple[str, str, str]]:
+    rows = []
+    for name, field in model.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if name == "base_dir" or extra.get("unused"):
+            continue
+        key = prefix + (field.alias or name)
+        section = field.annotation
+        if isinstance(section, type) and issubclass(section, _Section):
+            rows += _key_rows(section, f"{key}.")
+        elif section == EmailConfig | None:
+            continue  # its own table
+        else:
+            rows.append((key, str(extra.get("shown_default") or _shown(field)), field.description or ""))
+    return rows
+
+
+def _shown(field: Any) -> str:
+    if field.is_required():
+        return "(required)"
+    value = field.default
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, tuple):
+        return f"`[{', '.join(map(str, value))}]`"
+    return f"`{value}`" if value != "" else '`""`'

@@ -135,11 +135,11 @@ class Briefing:
         # Identity is checked here, once: the stages match sections and stories by position
         # and reference, and readers of briefing.json and the HTML anchors by these ids.
         for what, ids in (
-            ("section", [s.id for s in self.sections]),
-            ("story", [story.id for story in self.stories]),
+            ("sections", [s.id for s in self.sections]),
+            ("stories", [story.id for story in self.stories]),
         ):
             if len(set(ids)) != len(ids):
-                raise ValueError(f"two {what}s share an id: {sorted(i for i in ids if ids.count(i) > 1)}")
+                raise ValueError(f"two {what} share an id: {sorted({i for i in ids if ids.count(i) > 1})}")
 
     @property
     def stories(self) -> tuple[Story, ...]:

@@ -8,7 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from builders import copy_example
+from builders import SHARED_EVAL, copy_example
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--shared",
+        action="store_true",
+        help=f"also run the tests marked shared, which read {SHARED_EVAL} (public data outside the repo)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--shared"):
+        if not SHARED_EVAL.is_dir():
+            raise pytest.UsageError(f"--shared: {SHARED_EVAL} is not there")
+        return
+    skip = pytest.mark.skip(reason=f"reads {SHARED_EVAL}: run with --shared")
+    for item in items:
+        if "shared" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import dataclasses
 import email
 import json
 import os
+import re
 import socket
 import ssl
 import subprocess
@@ -37,7 +38,7 @@ from briefing.errors import DeliveryError
 from briefing.mail import compose, send
 from briefing.store.lock import run_lock
 from briefing.store.sent import SentLog
-from builders import write_config
+from builders import REPO, write_config
 
 DAY = "2026-11-26"
 SENDER = "Daily Briefing <briefing@example.org>"
@@ -260,6 +261,34 @@ def test_dry_run_shows_the_message_and_neither_connects_nor_records(
     assert f"server: 127.0.0.1:{server.port} (none)" in out
     assert server.recorder.greetings == 0 and sent_dates(project) == {}
     assert (project / "out" / DAY / "briefing.eml").exists()
+
+
+GOLDEN_EML = REPO / "tests" / "golden" / "seed" / "briefing.eml"
+
+
+def masked(message: bytes) -> bytes:
+    """The message with what must vary from run to run masked: Message-ID, Date, MIME boundaries."""
+    text = message.decode("ascii")
+    for boundary in set(re.findall(r'boundary="([^"]+)"', text)):
+        text = text.replace(boundary, "BOUNDARY")
+    text = re.sub(r"(?m)^Message-ID: [^\r\n]*", "Message-ID: <MASKED>", text)
+    text = re.sub(r"(?m)^Date: [^\r\n]*", "Date: MASKED", text)
+    return text.encode("ascii")
+
+
+def test_the_seed_briefings_message_matches_the_golden_eml(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = mail_config(project, free_port())  # a dry run composes and keeps the message, sends nothing
+    assert run(config, "--dry-run") == 0
+    capsys.readouterr()
+    produced = masked((project / "out" / DAY / "briefing.eml").read_bytes())
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN_EML.write_bytes(produced)
+    assert produced == GOLDEN_EML.read_bytes(), (
+        f"the message differs from {GOLDEN_EML}; if the change is intended, rerun with UPDATE_GOLDEN=1"
+    )
+    assert b"\r\n" in produced and b"BOUNDARY" in produced  # CRLF on the wire; both parts' boundary
 
 
 def test_header_injection_in_subject_or_address_is_refused_before_connecting(

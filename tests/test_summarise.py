@@ -1,7 +1,7 @@
 """Summaries: every algorithm by name, clean and non-repeating sentences, lengths, speed.
 
 The vectorised LexRank and TextRank are checked against sumy's own on real
-BBC articles (skipped when ../shared/eval/bbc is not there).
+BBC articles (marked `shared`: they run with `pytest --shared`, which needs ../shared/eval).
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from briefing.summarise.concepts import sentence_concepts
 from briefing.summarise.graph import sentence_tokens
 from briefing.summarise.rankers import Ranked, _rank_with_sumy, rank_sentences
 from briefing.summarise.registry import Algorithm, algorithm_names, get_algorithm, markdown_table
-from builders import REPO, SEEDS, write_article
+from builders import REPO, SEEDS, SHARED_EVAL, write_article
 
-BBC = REPO.parent / "shared" / "eval" / "bbc" / "articles"
-needs_bbc = pytest.mark.skipif(not BBC.is_dir(), reason="../shared/eval/bbc is not here")
+BBC = SHARED_EVAL / "bbc" / "articles"
+needs_bbc = pytest.mark.shared
 
 
 def article(article_id: str, *paragraphs: str, title: str = "A title") -> Article:
