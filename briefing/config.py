@@ -49,7 +49,8 @@ MAX_WINDOW = timedelta(days=366)
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A key's description is the docstring under it: the README's tables of keys show it.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def _invalid(kind: str, message: str) -> PydanticCustomError:
@@ -160,11 +161,9 @@ def parse_since(value: str) -> timedelta | None:
 class WindowConfig(_Section):
     """Which feed and page articles belong to today's briefing (files are always read)."""
 
-    since: str = Field(
-        default="24h",
-        description="which feed and page articles are the day's: a duration (`90m`, `24h`, `2d`; at most "
-        "`366d`), `last-run` (since the last successful build) or `all`",
-    )
+    since: str = Field(default="24h")
+    """which feed and page articles are the day's: a duration (`90m`, `24h`, `2d`; at most `366d`),
+    `last-run` (since the last successful build) or `all`"""
 
     @field_validator("since")
     @classmethod
@@ -180,57 +179,33 @@ class WindowConfig(_Section):
 class FetchConfig(_Section):
     """How feeds and pages are fetched: politely, in parallel, within limits."""
 
-    timeout: float = Field(
-        default=20,
-        gt=0,
-        le=600,
-        description="seconds allowed for one request, by the wall clock: connect, TLS, headers and the whole "
-        "body (a server that trickles its answer cannot stretch it); at most 600",
-    )
-    source_timeout: float = Field(
-        default=120,
-        gt=0,
-        le=3600,
-        description="seconds allowed for one source, the pages its teaser entries link to included; "
-        "entries whose page could not be fetched in time keep the feed's own text",
-    )
-    run_timeout: float = Field(
-        default=600,
-        gt=0,
-        le=86_400,
-        description="seconds allowed for reading all sources; when they run out, the sources still "
-        "pending are skipped (each listed) and the briefing is built from what arrived",
-    )
-    allow_private_networks: bool = Field(
-        default=False,
-        description="let configured sources (and `email.ping_url`) be on loopback, private or link-local "
-        "addresses (your own network); redirects and links found in feeds and pages then reach only "
-        "the source's own host and port",
-    )
-    max_bytes: int = Field(
-        default=5_000_000,
-        ge=1_000,
-        description="larger responses are skipped (checked while reading, after decompression)",
-    )
-    max_redirects: int = Field(
-        default=5, ge=0, le=30, description="redirects followed per request (http and https only)"
-    )
+    timeout: float = Field(default=20, gt=0, le=600)
+    """seconds allowed for one request, by the wall clock: connect, TLS, headers and the whole body (a
+    server that trickles its answer cannot stretch it); at most 600"""
+    source_timeout: float = Field(default=120, gt=0, le=3600)
+    """seconds allowed for one source, the pages its teaser entries link to included; entries whose page
+    could not be fetched in time keep the feed's own text"""
+    run_timeout: float = Field(default=600, gt=0, le=86_400)
+    """seconds allowed for reading all sources; when they run out, the sources still pending are skipped
+    (each listed) and the briefing is built from what arrived"""
+    allow_private_networks: bool = Field(default=False)
+    """let configured sources (and `email.ping_url`) be on loopback, private or link-local addresses (your
+    own network); redirects and links found in feeds and pages then reach only the source's own host and
+    port"""
+    max_bytes: int = Field(default=5_000_000, ge=1_000)
+    """larger responses are skipped (checked while reading, after decompression)"""
+    max_redirects: int = Field(default=5, ge=0, le=30)
+    """redirects followed per request (http and https only)"""
     user_agent: str | None = Field(
-        default=None,
-        description="the User-Agent header sent",
-        json_schema_extra={"shown_default": "`briefing/<version> (…)`"},
+        default=None, json_schema_extra={"shown_default": "`briefing/<version> (…)`"}
     )
-    concurrency: int = Field(default=4, ge=1, le=64, description="requests in flight at once, over all hosts")
-    per_host_delay: float = Field(
-        default=1.0,
-        ge=0,
-        le=60,
-        description="seconds between two requests to the same host; never two at once",
-    )
-    fail_if_all_fail: bool = Field(
-        default=True,
-        description="exit 1 when not a single source could be read; `false` builds an empty briefing",
-    )
+    """the User-Agent header sent"""
+    concurrency: int = Field(default=4, ge=1, le=64)
+    """requests in flight at once, over all hosts"""
+    per_host_delay: float = Field(default=1.0, ge=0, le=60)
+    """seconds between two requests to the same host; never two at once"""
+    fail_if_all_fail: bool = Field(default=True)
+    """exit 1 when not a single source could be read; `false` builds an empty briefing"""
 
 
 class Keyword(_Section):
@@ -279,35 +254,22 @@ _UNUSED: JsonDict = {"unused": True}
 class DiscoveryConfig(_Section):
     """No longer used: stories are always found from the data, with no limit (see `stories`)."""
 
-    max_topics: int = Field(
-        default=8,
-        ge=1,
-        le=100,
-        description="no longer used (before 0.2: a topic cap)",
-        json_schema_extra=_UNUSED,
-    )
-    min_passages: int = Field(
-        default=3, ge=1, description="no longer used (before 0.2: a cluster size)", json_schema_extra=_UNUSED
-    )
+    max_topics: int = Field(default=8, ge=1, le=100, json_schema_extra=_UNUSED)
+    """no longer used (before 0.2: a topic cap)"""
+    min_passages: int = Field(default=3, ge=1, json_schema_extra=_UNUSED)
+    """no longer used (before 0.2: a cluster size)"""
 
 
 class StoriesConfig(_Section):
     """How the day's articles become stories, and how many are shown whole."""
 
-    max: int = Field(
-        default=10,
-        ge=1,
-        le=1000,
-        description="stories shown whole (summary, counts, headlines), the most important first; every "
-        'further story is one line under "More stories"; the lead story of each configured topic is '
-        "always shown whole",
-    )
-    similarity: float | Literal["auto"] = Field(
-        default="auto",
-        description="average cosine similarity at which groups of articles are one story (0–1): higher "
-        "splits more, lower merges more; `auto` takes 4 times the day's typical similarity between "
-        "two articles, kept within 0.15–0.25",
-    )
+    max: int = Field(default=10, ge=1, le=1000)
+    """stories shown whole (summary, counts, headlines), the most important first; every further story is
+    one line under "More stories"; the lead story of each configured topic is always shown whole"""
+    similarity: float | Literal["auto"] = Field(default="auto")
+    """average cosine similarity at which groups of articles are one story (0–1): higher splits more, lower
+    merges more; `auto` takes 4 times the day's typical similarity between two articles, kept within
+    0.15–0.25"""
 
     @field_validator("similarity", mode="before")
     @classmethod
@@ -329,49 +291,24 @@ class SummaryConfig(_Section):
         description="see the [table of algorithms](#summaries-quality-and-speed): "
         + ", ".join(algorithm_names()),
     )
-    sentences: int = Field(
-        default=4,
-        ge=1,
-        le=50,
-        description="sentences per story summary (give at most one of `sentences`, `words`, `ratio`)",
-    )
-    redundancy: float = Field(
-        default=0.6,
-        gt=0,
-        le=1,
-        description="share of a sentence's content words found in another for the two to count as one "
-        "statement, of which only the better-ranked is kept (a shared verbatim quote always counts)",
-    )
-    order: Literal["source", "score"] = Field(
-        default="source",
-        description="`source`: reading order; `score`: most central first",
-    )
-    min_words: int = Field(default=6, ge=1, description="shorter sentences are never picked")
-    words: int | None = Field(
-        default=None,
-        ge=1,
-        description="instead: at most this many words per story, never exceeded, no sentence cut",
-    )
-    ratio: float | None = Field(
-        default=None,
-        gt=0,
-        le=1,
-        description="instead: this share (0–1) of the story's sentences, at least one",
-    )
-    mmr: float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="maximal marginal relevance λ (0–1): lower prefers sentences unlike those already "
-        "chosen; unset = off",
-    )
-    dangling_penalty: float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description='how far down sentences that lean on the one before ("He said…", "This…") move: '
-        "0 not at all, 1 after all that stand alone",
-    )
+    sentences: int = Field(default=4, ge=1, le=50)
+    """sentences per story summary (give at most one of `sentences`, `words`, `ratio`)"""
+    redundancy: float = Field(default=0.6, gt=0, le=1)
+    """share of a sentence's content words found in another for the two to count as one statement, of which
+    only the better-ranked is kept (a shared verbatim quote always counts)"""
+    order: Literal["source", "score"] = Field(default="source")
+    """`source`: reading order; `score`: most central first"""
+    min_words: int = Field(default=6, ge=1)
+    """shorter sentences are never picked"""
+    words: int | None = Field(default=None, ge=1)
+    """instead: at most this many words per story, never exceeded, no sentence cut"""
+    ratio: float | None = Field(default=None, gt=0, le=1)
+    """instead: this share (0–1) of the story's sentences, at least one"""
+    mmr: float | None = Field(default=None, ge=0, le=1)
+    """maximal marginal relevance λ (0–1): lower prefers sentences unlike those already chosen; unset = off"""
+    dangling_penalty: float = Field(default=0.5, ge=0, le=1)
+    """how far down sentences that lean on the one before ("He said…", "This…") move: 0 not at all, 1 after
+    all that stand alone"""
 
     @field_validator("algorithm")
     @classmethod
@@ -387,12 +324,12 @@ class SummaryConfig(_Section):
 
 
 class OutputConfig(_Section):
-    dir: str = Field(default="out", description="briefings go to `<dir>/<YYYY-MM-DD>/`")
+    dir: str = Field(default="out")
+    """briefings go to `<dir>/<YYYY-MM-DD>/`"""
     formats: tuple[Literal["md", "html", "json", "txt"], ...] = Field(
-        default=("md", "html", "json"),
-        min_length=1,
-        description="files written per briefing; also `txt` (the plain text that is mailed)",
+        default=("md", "html", "json"), min_length=1
     )
+    """files written per briefing; also `txt` (the plain text that is mailed)"""
 
 
 # ---- e-mail delivery (`briefing run`, `briefing send`) --------------------------------------
@@ -452,48 +389,29 @@ EmailAddress = Annotated[str, AfterValidator(_normal_address)]
 class SmtpConfig(_Section):
     """How to reach the mail server; certificate checks are on unless turned off here."""
 
-    host: str = Field(default="localhost", min_length=1, description="SMTP server")
+    host: str = Field(default="localhost", min_length=1)
+    """SMTP server"""
     port: int | None = Field(
-        default=None,
-        ge=1,
-        le=65535,
-        description="by `security`: starttls / ssl / none",
-        json_schema_extra={"shown_default": "587 / 465 / 25"},
+        default=None, ge=1, le=65535, json_schema_extra={"shown_default": "587 / 465 / 25"}
     )
-    security: Literal["starttls", "ssl", "none"] = Field(
-        default="starttls",
-        description="`starttls` (never falls back to plain text), `ssl` (implicit TLS), `none` (a local "
-        "relay only)",
-    )
-    tls_verify: bool = Field(
-        default=True, description="check the certificate and host name; `false` only for a test server"
-    )
-    ca_file: str | None = Field(default=None, description="PEM file of an extra CA to trust (a private CA)")
-    username: str | None = Field(
-        default=None,
-        min_length=1,
-        description="log in as this user; needs `password_env` (and TLS unless the host is localhost)",
-    )
-    password_env: str | None = Field(
-        default=None,
-        description="name of the environment variable with the password; the password is never in the file",
-    )
-    timeout: float = Field(
-        default=30,
-        gt=0,
-        le=600,
-        description="seconds to connect or wait for a reply; one whole attempt (connect to QUIT) never "
-        "takes longer than ten times this",
-    )
-    retries: int = Field(
-        default=3,
-        ge=0,
-        le=10,
-        description="extra attempts after a temporary failure (4xx reply, connection refused or lost)",
-    )
-    retry_delay: float = Field(
-        default=10, ge=0, le=300, description="seconds before the first retry; doubles each time, at most 300"
-    )
+    """by `security`: starttls / ssl / none"""
+    security: Literal["starttls", "ssl", "none"] = Field(default="starttls")
+    """`starttls` (never falls back to plain text), `ssl` (implicit TLS), `none` (a local relay only)"""
+    tls_verify: bool = Field(default=True)
+    """check the certificate and host name; `false` only for a test server"""
+    ca_file: str | None = Field(default=None)
+    """PEM file of an extra CA to trust (a private CA)"""
+    username: str | None = Field(default=None, min_length=1)
+    """log in as this user; needs `password_env` (and TLS unless the host is localhost)"""
+    password_env: str | None = Field(default=None)
+    """name of the environment variable with the password; the password is never in the file"""
+    timeout: float = Field(default=30, gt=0, le=600)
+    """seconds to connect or wait for a reply; one whole attempt (connect to QUIT) never takes longer than
+    ten times this"""
+    retries: int = Field(default=3, ge=0, le=10)
+    """extra attempts after a temporary failure (4xx reply, connection refused or lost)"""
+    retry_delay: float = Field(default=10, ge=0, le=300)
+    """seconds before the first retry; doubles each time, at most 300"""
 
     @field_validator("host", "username")
     @classmethod
@@ -532,38 +450,30 @@ class SmtpConfig(_Section):
 class EmailConfig(_Section):
     """Mail the briefing (text + HTML) once per day; see `briefing run`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+    )
 
-    sender: EmailAddress = Field(
-        alias="from", description='From address, `"Name <user@domain>"` or `user@domain`'
-    )
-    to: tuple[EmailAddress, ...] = Field(
-        default=(),
-        description="recipients shown in To; at least one address in `to`, `cc` and `bcc` together",
-    )
-    cc: tuple[EmailAddress, ...] = Field(default=(), description="recipients shown in Cc")
-    bcc: tuple[EmailAddress, ...] = Field(
-        default=(), description="recipients in the envelope only, never in the headers"
-    )
-    reply_to: EmailAddress | None = Field(default=None, description="optional Reply-To address")
-    subject: str = Field(
-        default="{{ title }} — {{ date }}",
-        min_length=1,
-        description="Jinja2 template; `title`, `date` (YYYY-MM-DD), `date_long`",
-    )
+    sender: EmailAddress = Field(alias="from")
+    """From address, `"Name <user@domain>"` or `user@domain`"""
+    to: tuple[EmailAddress, ...] = Field(default=())
+    """recipients shown in To; at least one address in `to`, `cc` and `bcc` together"""
+    cc: tuple[EmailAddress, ...] = Field(default=())
+    """recipients shown in Cc"""
+    bcc: tuple[EmailAddress, ...] = Field(default=())
+    """recipients in the envelope only, never in the headers"""
+    reply_to: EmailAddress | None = Field(default=None)
+    """optional Reply-To address"""
+    subject: str = Field(default="{{ title }} — {{ date }}", min_length=1)
+    """Jinja2 template; `title`, `date` (YYYY-MM-DD), `date_long`"""
     smtp: SmtpConfig = SmtpConfig()
-    state: str | None = Field(
-        default=None,
-        description="records, per date, each message and what became of it for each recipient (see "
-        "[At most once](#e-mail-delivery-from-cron))",
-        json_schema_extra={"shown_default": "`<output.dir>/state.json`"},
-    )
-    ping_url: str | None = Field(
-        default=None,
-        description="health-check URL (healthchecks.io style): fetched after a send, `<url>/fail` after a "
-        "failure, through the same limited client as feeds (at most 10 s; a private address needs "
-        "`fetch.allow_private_networks`); its own failure only warns",
-    )
+    state: str | None = Field(default=None, json_schema_extra={"shown_default": "`<output.dir>/state.json`"})
+    """records, per date, each message and what became of it for each recipient (see [At most
+    once](#e-mail-delivery-from-cron))"""
+    ping_url: str | None = Field(default=None)
+    """health-check URL (healthchecks.io style): fetched after a send, `<url>/fail` after a failure,
+    through the same limited client as feeds (at most 10 s; a private address needs
+    `fetch.allow_private_networks`); its own failure only warns"""
 
     @field_validator("subject")
     @classmethod
@@ -628,8 +538,10 @@ class IngestConfig:
 class Config(_Section):
     """The whole `config.yaml`."""
 
-    title: str = Field(default="Daily Briefing", min_length=1, description="heading of the briefing")
-    intro: str = Field(default="", description="optional Markdown shown under the title")
+    title: str = Field(default="Daily Briefing", min_length=1)
+    """heading of the briefing"""
+    intro: str = Field(default="")
+    """optional Markdown shown under the title"""
     language: str = Field(
         default="auto",
         description="the articles' language — "
@@ -637,36 +549,27 @@ class Config(_Section):
         + ": sentence splitter, stemmer, stop words; or `auto`: each article's own language, detected "
         "(see [Languages](#languages))",
     )
-    timezone: str = Field(
-        default="UTC",
-        description='IANA zone that decides what "today" is (a real zone name such as `Europe/Belgrade`)',
-    )
-    sources: tuple[Source, ...] = Field(min_length=1, description="list of sources; see [Sources](#sources)")
-    topics: tuple[TopicConfig, ...] = Field(
-        default=(),
-        description="list of topics (`id`, `title`, `keywords`, `description`, `examples`), each a section "
-        "collecting the stories that match it; see [Stories and topics](#stories-and-topics)",
-    )
+    timezone: str = Field(default="UTC")
+    """IANA zone that decides what "today" is (a real zone name such as `Europe/Belgrade`)"""
+    sources: tuple[Source, ...] = Field(min_length=1)
+    """list of sources; see [Sources](#sources)"""
+    topics: tuple[TopicConfig, ...] = Field(default=())
+    """list of topics (`id`, `title`, `keywords`, `description`, `examples`), each a section collecting the
+    stories that match it; see [Stories and topics](#stories-and-topics)"""
     stories: StoriesConfig = StoriesConfig()
-    other_title: str = Field(default="Other news", description="heading for the stories that match no topic")
-    discover: bool = Field(
-        default=False,
-        description="no longer used (before 0.2: also discover topics); stories always are",
-        json_schema_extra=_UNUSED,
-    )
+    other_title: str = Field(default="Other news")
+    """heading for the stories that match no topic"""
+    discover: bool = Field(default=False, json_schema_extra=_UNUSED)
+    """no longer used (before 0.2: also discover topics); stories always are"""
     discovery: DiscoveryConfig = DiscoveryConfig()
     summary: SummaryConfig = SummaryConfig()
     output: OutputConfig = OutputConfig()
     window: WindowConfig = WindowConfig()
     fetch: FetchConfig = FetchConfig()
-    templates: str | None = Field(
-        default=None,
-        description="a folder of your own templates; missing ones come from the bundled set "
-        "(see [Templates](#templates))",
-    )
-    email: EmailConfig | None = Field(
-        default=None, description="mail delivery for `briefing run`; see [E-mail](#e-mail-delivery-from-cron)"
-    )
+    templates: str | None = Field(default=None)
+    """a folder of your own templates; missing ones come from the bundled set (see [Templates](#templates))"""
+    email: EmailConfig | None = Field(default=None)
+    """mail delivery for `briefing run`; see [E-mail](#e-mail-delivery-from-cron)"""
     # Where the file was read from; relative paths in it are resolved against this.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
@@ -930,7 +833,8 @@ def _key_rows(model: type[BaseModel], prefix: str) -> list[tuple[str, str, str]]
         elif section == EmailConfig | None:
             continue  # its own table
         else:
-            rows.append((key, str(extra.get("shown_default") or _shown(field)), field.description or ""))
+            meaning = " ".join((field.description or "").split())  # a docstring's lines, as one
+            rows.append((key, str(extra.get("shown_default") or _shown(field)), meaning))
     return rows
 
 
