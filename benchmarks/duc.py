@@ -34,12 +34,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefing.config import parse_config
+from briefing.config import SummaryConfig, parse_config
 from briefing.ingest import ingest
 from briefing.models import Passage, PassageKind, Sentence
 from briefing.segment import segment
-from briefing.summarise import SummaryOptions, summarise
-from briefing.summarise.budget import Budget
+from briefing.summarise import summarise
 from briefing.summarise.clean import word_count
 from briefing.summarise.concepts import ConceptCoverage, _eligible, _greedy
 from briefing.summarise.rankers import Ranked, _rank_with_sumy
@@ -63,7 +62,7 @@ def read_topic(folder: Path) -> list[Passage]:
     """The topic's articles as `briefing` reads files: ingest (duplicates dropped), then segment."""
     logging.getLogger("briefing").setLevel(logging.ERROR)
     config = parse_config({"sources": [{"path": str(folder / "*.txt")}]}, base_dir=folder)
-    return [p for a in ingest(config).articles for p in segment(a)]
+    return [p for a in ingest(config.ingest).articles for p in segment(a)]
 
 
 def references(data: Path, topic: str) -> list[str]:
@@ -92,7 +91,9 @@ def sumy_alone(passages: Sequence[Passage], spec: Algorithm) -> str:
     return " ".join(s.text for s in sorted(taken, key=reading.__getitem__))
 
 
-def exact_concepts(sentences: Sequence[Sentence], budget: Budget) -> tuple[list[int], list[int], float]:
+def exact_concepts(
+    sentences: Sequence[Sentence], budget: SummaryConfig
+) -> tuple[list[int], list[int], float]:
     """The greedy's summary, the integer program's optimal one (indices), and the solver's time."""
     import numpy as np
     from scipy import sparse
@@ -147,14 +148,14 @@ def score_topic(args: tuple[Path, str, Sequence[str], bool, bool]) -> tuple[str,
 
     for algorithm in algorithms:
         started = time.perf_counter()
-        chosen = summarise(passages, SummaryOptions(algorithm=algorithm, words=WORDS))
+        chosen = summarise(passages, SummaryConfig(algorithm=algorithm, words=WORDS), "english")
         elapsed = time.perf_counter() - started
         assert sum(len(s.text.split()) for s in chosen) <= WORDS, (topic, algorithm)
         record(f"`{algorithm}`", " ".join(s.text for s in chosen), elapsed)
     if exact:
         sentences = [s for p in passages if p.kind is PassageKind.BODY for s in p.sentences]
         coverage = ConceptCoverage.of(sentences, "english", 3)
-        greedy, best, seconds = exact_concepts(sentences, Budget(words=WORDS))
+        greedy, best, seconds = exact_concepts(sentences, SummaryConfig(words=WORDS))
         record("`concepts`, exact (integer program)", " ".join(sentences[i].text for i in best), seconds)
         result["optimality"] = (coverage.value(greedy) / coverage.value(best), 0.0, 0.0)
     if with_sumy:
@@ -169,7 +170,7 @@ def warm_up(data: Path, topic: str, algorithms: Sequence[str]) -> None:
     """Import sumy, nltk and the stemmers once, outside any timed run."""
     passages = read_topic(data / "docs" / topic)[:20]
     for algorithm in algorithms:
-        summarise(passages, SummaryOptions(algorithm=algorithm, words=WORDS))
+        summarise(passages, SummaryConfig(algorithm=algorithm, words=WORDS), "english")
     for spec in SUMY_ALONE:
         sumy_alone(passages, spec)
 

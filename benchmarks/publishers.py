@@ -43,13 +43,13 @@ from zoneinfo import ZoneInfo
 import punkt
 import yaml
 
-from briefing.config import parse_config
+from briefing.config import SummaryConfig, parse_config
 from briefing.ingest import ingest
 from briefing.ingest.feeds import parse_feed
 from briefing.ingest.html import parse_html
 from briefing.models import Article, PassageKind
 from briefing.segment import segment
-from briefing.summarise import SummaryOptions, is_clean, summarise
+from briefing.summarise import is_clean, summarise
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "publishers"
@@ -116,7 +116,7 @@ def read(sources: Sequence[dict[str, Any]]) -> tuple[tuple[Article, ...], float]
         base_dir=FIXTURES,
     )
     started = time.perf_counter()
-    articles = ingest(config, progress=False).articles
+    articles = ingest(config.ingest, progress=False).articles
     return articles, time.perf_counter() - started
 
 
@@ -130,7 +130,7 @@ def evaluate(algorithm: str = "concepts", sentences: int = 4) -> Report:
     report.page_reads = len(by_path) + len(by_url)
     report.page_seconds = path_seconds + url_seconds
     report.entry_seconds = sum(seconds for _, seconds in feeds)
-    options = SummaryOptions(algorithm=algorithm, sentences=sentences)
+    options = SummaryConfig(algorithm=algorithm, sentences=sentences)
 
     for page in truth["pages"]:
         found = {
@@ -187,7 +187,7 @@ def check_sentences(report: Report, name: str, articles: Sequence[Article], trut
 
 
 def check_summary(
-    report: Report, name: str, articles: Sequence[Article], truth: dict[str, Any], options: SummaryOptions
+    report: Report, name: str, articles: Sequence[Article], truth: dict[str, Any], options: SummaryConfig
 ) -> None:
     passages = [p for a in articles for p in segment(a)]
     if not any(p.kind is PassageKind.BODY for p in passages):
@@ -205,7 +205,7 @@ def check_summary(
             if text not in marked or any(n in text for n in noise):
                 report.candidates_not_clean.append(f"{name}: {candidate.text[:90]}")
     language = articles[0].language
-    chosen = summarise(passages, SummaryOptions(**{**_fields(options), "language": language}))
+    chosen = summarise(passages, options, language)
     for sentence in chosen:
         report.summary_sentences += 1
         text = _norm(sentence.text)
@@ -213,9 +213,7 @@ def check_summary(
             report.not_clean.append(f"{name}: {sentence.text[:90]}")
 
 
-def check_feed(
-    report: Report, feed: dict[str, Any], articles: list[Article], options: SummaryOptions
-) -> None:
+def check_feed(report: Report, feed: dict[str, Any], articles: list[Article], options: SummaryConfig) -> None:
     entries = feed["entries"]
     for entry in entries:
         name = f"{feed['file']}: {entry['title'][:50]}"
@@ -296,10 +294,6 @@ def _match(entry: dict[str, Any], articles: Sequence[Article]) -> Article | None
         if first and first in _norm(" ".join(article.paragraphs)):
             return article
     return None
-
-
-def _fields(options: SummaryOptions) -> dict[str, Any]:
-    return {name: getattr(options, name) for name in options.__dataclass_fields__}
 
 
 def _norm(text: str) -> str:

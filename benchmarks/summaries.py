@@ -42,9 +42,10 @@ from typing import Any
 
 import yaml
 
+from briefing.config import SummaryConfig
 from briefing.models import Article, Passage
 from briefing.segment import segment
-from briefing.summarise import SummaryOptions, summarise
+from briefing.summarise import summarise
 from briefing.summarise.rankers import rank_sentences
 from briefing.summarise.registry import algorithm_names
 
@@ -186,7 +187,7 @@ def score_article(
     k = len(item.reference_sentences)
     results: dict[str, tuple[float, ...]] = {}
     for algorithm, options in runs:
-        chosen = summarise(item.passages, SummaryOptions(sentences=max(1, k), **options))
+        chosen = summarise(item.passages, SummaryConfig(sentences=max(1, k), **options), "english")
         scores = rouge.f1(item.reference, [s.text for s in chosen])
         if check:
             full = rouge.scorer.score(item.reference, " ".join(s.text for s in chosen))

@@ -188,7 +188,7 @@ def _assign(prepared: Sequence[Any], specs: Sequence[Any]) -> list[list[str]]:
     result = assign_topics(
         [passages for _, passages in prepared], specs, LANGUAGE, [a.title for a, _ in prepared]
     )
-    ids = [specs[label].topic.id if label >= 0 else "other" for label in result.labels]
+    ids = [specs[label].id if label >= 0 else "other" for label in result.labels]
     return _per_article(prepared, ids)
 
 
@@ -212,16 +212,15 @@ def _per_article(prepared: Sequence[Any], ids: Sequence[str]) -> list[list[str]]
 
 
 def load_specs(path: Path) -> tuple[Any, ...]:
-    """The benchmark's topics file (config.yaml's `topics:` schema) → TopicSpecs."""
+    """The benchmark's topics file (config.yaml's `topics:` schema) → TopicConfigs."""
     import yaml
 
     from briefing.config import TopicConfig
-    from briefing.pipeline import topic_spec
 
     topics = [TopicConfig.model_validate(t) for t in yaml.safe_load(path.read_text("utf-8"))["topics"]]
     for topic in topics:
         assert len(topic.keywords) <= 10, f"{path}: topic {topic.id!r} has more than ten keywords"
-    return tuple(topic_spec(t) for t in topics)
+    return tuple(topics)
 
 
 # --- scoring -----------------------------------------------------------------------

@@ -1,46 +1,39 @@
-"""Command line: parse arguments, call the library, print, exit.
+"""Command line: parse arguments, call one `briefing.app` function, print what render made, exit.
 
-Exit codes: 0 success; 1 a run-time failure; 2 bad configuration or usage;
-3 the briefing was built but could not be written or delivered; 70 a bug;
-75 another run holds the lock (nothing was done).
+Exit codes are `briefing.errors.ExitCode`: 0 success; 1 a run-time failure; 2 bad
+configuration or usage; 3 built but not delivered to every recipient; 4 sent but not
+recorded; 70 a bug; 75 another run holds the lock (nothing was done); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import os
 import sys
-from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import date
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from briefing.config import (
-    DEFAULT_CONFIG,
-    Config,
-    FileSource,
-    SummaryConfig,
-    load_config,
-    parse_config,
-)
-from briefing.errors import BriefingError, SourceError
+from briefing import app
+from briefing.config import DEFAULT_CONFIG
+from briefing.errors import BriefingError, ExitCode
+from briefing.render import console
 from briefing.summarise.registry import algorithm_names
 
-if TYPE_CHECKING:
-    from briefing.daily import Outcome
-
-log = logging.getLogger("briefing")
+# The package's logger: every module logs under it (getLogger(__name__)); this sets its handler.
+log = logging.getLogger(__name__.partition(".")[0])
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, edges: app.Edges | None = None) -> int:
+    """Run one command; its exit code. `edges` (the clock, environment, network) default to the real ones."""
     parser = _parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose - args.quiet)
+    edges = edges or app.Edges()
     try:
-        code: int = args.func(args)
+        code: int = args.func(args, edges)
         return code
     except BriefingError as error:
         for line in str(error).splitlines() or [type(error).__name__]:
@@ -48,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except Exception as error:  # a bug: one line for cron, the traceback with -vv
         log.debug("internal error", exc_info=True)
         print(
@@ -56,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(a bug: run again with -vv for the traceback and please report it)",
             file=sys.stderr,
         )
-        return 70
+        return ExitCode.INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,7 +110,11 @@ def _parser() -> argparse.ArgumentParser:
     summarize.add_argument(
         "paths", nargs="+", type=Path, metavar="PATH", help="article files, folders or globs"
     )
-    summarize.add_argument("--algorithm", choices=algorithm_names(), help="summariser (default: lexrank)")
+    summarize.add_argument(
+        "--algorithm",
+        choices=algorithm_names(),
+        help="summariser (default: summary.algorithm in the config, else concepts)",
+    )
     length = summarize.add_mutually_exclusive_group()
     length.add_argument("--sentences", type=_positive, metavar="N", help="summary length in sentences")
     length.add_argument("--words", type=_positive, metavar="N", help="at most N words, no sentence cut")
@@ -141,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     topics.add_argument(
         "--json", action="store_true", help="print the sections and stories as JSON, as in briefing.json"
     )
-    topics.set_defaults(func=cmd_topics)
+    topics.set_defaults(func=cmd_stories)
 
     check = commands.add_parser(
         "check", parents=[common], help="validate the config and templates, then exit"
@@ -179,223 +176,77 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-26") from None
 
 
+class _Formatter(logging.Formatter):
+    """'briefing: warning: …': level names in lower case, for this handler only."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return f"briefing: {record.levelname.lower()}: {record.message}"
+
+
 def _setup_logging(level: int) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("briefing: %(levelname)s: %(message)s"))
+    handler.setFormatter(_Formatter())
     log.handlers[:] = [handler]
     log.propagate = False
     log.setLevel(
         {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(max(-1, min(level, 2)), logging.DEBUG)
     )
-    logging.addLevelName(logging.WARNING, "warning")
-    logging.addLevelName(logging.ERROR, "error")
-    logging.addLevelName(logging.INFO, "info")
-    logging.addLevelName(logging.DEBUG, "debug")
 
 
-def _load(args: argparse.Namespace) -> Config:
-    overrides = {}
-    if getattr(args, "algorithm", None):
-        config = load_config(args.config)
-        overrides["summary"] = {**config.summary.model_dump(exclude_unset=True), "algorithm": args.algorithm}
-    return load_config(args.config, overrides)
+def _out(text: str) -> None:
+    sys.stdout.write(text)
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from briefing.daily import build_files, lock_path
-    from briefing.state import run_lock
-
-    config = _load(args)
-    day = args.date or config.today(datetime.now(UTC))
-    out_dir = args.out if args.out else config.resolve(config.output.dir)
-    with run_lock(lock_path(out_dir), wait=_wait_seconds(args)):
-        written = build_files(config, day, out_dir)
-    for path in written:
-        print(path)
-    return 0
+def cmd_build(args: argparse.Namespace, edges: app.Edges) -> int:
+    config = app.load(args.config, algorithm=args.algorithm)
+    written = app.build(config, day=args.date, out=args.out, wait=_wait_seconds(args), edges=edges)
+    _out(console.written(written))
+    return ExitCode.OK
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from briefing.daily import run_daily
-
-    return _deliver(args, run_daily)
+def cmd_run(args: argparse.Namespace, edges: app.Edges) -> int:
+    return _mail(args, edges, build=True)
 
 
-def cmd_send(args: argparse.Namespace) -> int:
-    from briefing.daily import send_built
-
-    return _deliver(args, send_built)
+def cmd_send(args: argparse.Namespace, edges: app.Edges) -> int:
+    return _mail(args, edges, build=False)
 
 
-def _deliver(args: argparse.Namespace, action: Callable[..., Outcome]) -> int:
-    from briefing.daily import ping
-    from briefing.state import AlreadyRunning
-
-    config = _load(args)
-    now = datetime.now(UTC)
-    day = args.date or config.today(now)
-    ping_url = config.email.ping_url if config.email and not args.dry_run else None
-    try:
-        outcome = action(
-            config,
-            now=now,
-            day=day,
-            force=args.force,
-            dry_run=args.dry_run,
-            wait=_wait_seconds(args),
-            environ=os.environ,
-        )
-    except AlreadyRunning:
-        raise
-    except BriefingError:
-        ping(ping_url, ok=False, settings=config.fetch)
-        raise
-    ping(ping_url, ok=True, settings=config.fetch)
-    if outcome.status == "already-sent" and outcome.record is not None:
-        record = outcome.record
-        message = (
-            f"the {day} briefing was already sent at {record.sent_at:%Y-%m-%d %H:%M %z} to "
-            f"{len(record.recipients)} recipient(s) (Message-ID {record.message_id}); "
-            "nothing sent (--force sends it again)"
-        )
+def _mail(args: argparse.Namespace, edges: app.Edges, *, build: bool) -> int:
+    config = app.load(args.config)
+    wait = _wait_seconds(args)
+    mailing = app.run(
+        config, build=build, day=args.date, force=args.force, dry_run=args.dry_run, wait=wait, edges=edges
+    )
+    if mailing.status == "already-sent" and mailing.record is not None:
         if args.dry_run:
-            print(f"dry run: {message}")
+            _out(console.already_sent(mailing, dry_run=True))
         else:
-            log.info("%s", message)
-    elif outcome.status == "dry-run" and outcome.outgoing is not None:
-        _print_dry_run(config, outcome)
-    elif outcome.record is not None:
-        log.info(
-            "sent the %s briefing to %d recipient(s) (Message-ID %s)",
-            day,
-            len(outcome.record.recipients),
-            outcome.record.message_id,
-        )
-    return 0
+            log.info("%s", console.already_sent(mailing))
+    elif mailing.status == "dry-run" and config.email is not None:
+        _out(console.dry_run(mailing, config.email, app.store_of(config).state_path))
+    elif mailing.record is not None:
+        log.info("%s", console.sent(mailing))
+    return ExitCode.OK
 
 
-def _print_dry_run(config: Config, outcome: Outcome) -> None:
-    from briefing.daily import EML_FILE, state_path
-
-    assert outcome.outgoing is not None and config.email is not None
-    message, smtp = outcome.outgoing.message, config.email.smtp
-    size = len(outcome.outgoing.as_bytes())
-    print(f"dry run: nothing sent, nothing recorded; the message is in {outcome.folder / EML_FILE}")
-    for header in ("From", "To", "Cc", "Subject", "Date", "Message-ID"):
-        if message[header]:
-            print(f"  {header}: {message[header]}")
-    if config.email.bcc:
-        print(f"  Bcc: {', '.join(config.email.bcc)}")
-    print(f"  envelope: {outcome.outgoing.sender} -> {', '.join(outcome.outgoing.recipients)}")
-    print(f"  size: {size // 1024} KB (HTML part {outcome.outgoing.html_bytes // 1024} KB)")
-    checked = "certificate checked" if smtp.tls_verify else "certificate NOT checked"
-    security = smtp.security if smtp.security == "none" else f"{smtp.security}, {checked}"
-    login = f", login as {smtp.username} (password from ${smtp.password_env})" if smtp.username else ""
-    print(f"  server: {smtp.host}:{smtp.effective_port} ({security}){login}")
-    print(f"  state: {state_path(config)}")
+def cmd_check(args: argparse.Namespace, edges: app.Edges) -> int:
+    result = app.check(app.load(args.config), edges=edges)
+    for pattern in result.unmatched:
+        log.warning("%s", console.unmatched(pattern))
+    log.info("%s", console.checked(args.config, result))
+    return ExitCode.OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from briefing.daily import check_rendering
-    from briefing.ingest import files as file_sources
-
-    config = _load(args)
-    check_rendering(config, config.today(datetime.now(UTC)))
-    for source in config.sources:
-        if isinstance(source, FileSource) and not list(file_sources.expand(source.path, config.base_dir)):
-            log.warning("%s: sources[].path matches no files yet", source.path)
-    log.info("%s: OK (%d sources, %d topics)", args.config, len(config.sources), len(config.topics))
-    return 0
+def cmd_stories(args: argparse.Namespace, edges: app.Edges) -> int:
+    listing = app.stories(app.load(args.config), files=args.files, use_topics=not args.discover, edges=edges)
+    _out(console.listing_json(listing) if args.json else console.listing_text(listing))
+    return ExitCode.OK
 
 
-def cmd_topics(args: argparse.Namespace) -> int:
-    from briefing.models import Briefing
-    from briefing.pipeline import stories_of
-    from briefing.render import article_record, section_records
-
-    config = _load(args)
-    if args.files:
-        sources = tuple(FileSource(path=str(p.resolve())) for p in args.files)
-        config = config.model_copy(update={"sources": sources})
-    ingested, sections = stories_of(config, use_topics=not args.discover)
-    if not ingested.articles and ingested.skipped:
-        raise SourceError("nothing could be read (see the warnings above); no stories to show")
-    if args.json:
-        listing = Briefing(config.title, config.today(datetime.now(UTC)), sections, ingested.articles)
-        record = {
-            "sections": section_records(listing),
-            "articles": [article_record(a) for a in ingested.articles],
-            "skipped": [{"source": k.source, "reason": k.reason} for k in ingested.skipped],
-        }
-        print(json.dumps(record, ensure_ascii=False, indent=2))
-        return 0
-    by_id = {a.id: a for a in ingested.articles}
-    count = sum(len(section.stories) + len(section.more) for section in sections)
-    print(f"{count} stories from {len(ingested.articles)} articles")
-    number = 0
-    for section in sections:
-        if section.title:
-            print(f"\n== {section.title} ==")
-        for story, shown in [*((s, True) for s in section.stories), *((s, False) for s in section.more)]:
-            number += 1
-            shown_as = "shown whole" if shown else "one line"
-            counts = f"{len(story.article_ids)} articles, {len(story.sources)} sources"
-            print(f"\n{number:>3}. {story.title}  ({counts}; {shown_as})")
-            print(f"     terms: {', '.join(story.terms) or '-'}")
-            current = None
-            for passage, evidence in zip(story.passages, story.evidence, strict=True):
-                if passage.article_id != current:
-                    current = passage.article_id
-                    article = by_id[current]
-                    where = article.path or article.url or ""
-                    print(f"     {article.id}  {article.title}  ({article.source}, {where})")
-                terms = ", ".join(evidence.terms) or "-"
-                text = passage.text if len(passage.text) <= 60 else passage.text[:59] + "…"
-                kind = "" if passage.kind.value == "body" else f"[{passage.kind.value}] "
-                print(f"       ¶{passage.index:<3} {evidence.score:5.2f}  {terms[:36]:<36}  {kind}{text}")
-    return 0
-
-
-def cmd_summarize(args: argparse.Namespace) -> int:
-    from briefing.pipeline import summary_of
-
-    files = tuple(FileSource.from_command_line(str(p.resolve())) for p in args.paths)
-    if args.config.exists():
-        config = load_config(args.config)
-    else:
-        config = parse_config({"sources": [{"path": f.path} for f in files]}, base_dir=Path.cwd())
-    config = config.model_copy(update={"sources": files})
-    summary = config.summary.model_dump(exclude_unset=True)
-    if args.algorithm:
-        summary["algorithm"] = args.algorithm
-    if args.sentences or args.words:
-        summary = {k: v for k, v in summary.items() if k not in {"sentences", "words", "ratio"}}
-        summary["sentences" if args.sentences else "words"] = args.sentences or args.words
-    config = config.model_copy(update={"summary": SummaryConfig.model_validate(summary)})
-    ingested, result = summary_of(config)
-    if args.format == "text":
-        for sentence in result:
-            print(sentence.text)
-        return 0
-    by_id = {a.id: a for a in ingested.articles}
-    record = {
-        "algorithm": config.summary.algorithm,
-        "summary": [
-            {
-                "text": s.text,
-                "article": s.article_id,
-                "source": by_id[s.article_id].source,
-                "paragraph": s.paragraph,
-                "start": s.start,
-                "end": s.end,
-            }
-            for s in result
-        ],
-        "sources": [
-            {"id": a.id, "title": a.title, "source": a.source, "path": a.path or "", "url": a.url or ""}
-            for a in ingested.articles
-        ],
-        "skipped": [{"source": k.source, "reason": k.reason} for k in ingested.skipped],
-    }
-    print(json.dumps(record, ensure_ascii=False, indent=2))
-    return 0
+def cmd_summarize(args: argparse.Namespace, edges: app.Edges) -> int:
+    summary = app.summarize(
+        args.config, args.paths, algorithm=args.algorithm, sentences=args.sentences, words=args.words
+    )
+    _out(console.summary_json(summary) if args.format == "json" else console.summary_text(summary))
+    return ExitCode.OK

@@ -7,6 +7,7 @@ raises one `ConfigError` listing each problem as `file: key.path: what is wrong`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email import policy
 from email.headerregistry import Address
@@ -30,14 +31,15 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
-from briefing.errors import ConfigError
-from briefing.language import AUTO, UnknownLanguageError, resolve_language
+from briefing.errors import ConfigError, SubjectError, UnknownLanguageError
+from briefing.language import AUTO, LANGUAGE_CODES, resolve_language
+from briefing.models import RESERVED_SECTION_IDS
 from briefing.summarise.registry import algorithm_names
 
 DEFAULT_CONFIG = "config.yaml"
-OTHER_TOPIC_ID = "other"  # the topic of passages that fit no configured topic
 # A config is a few kilobytes; the limits keep a mistaken or hostile file from taking
 # minutes or all memory (a 50 MB file took 35 s; an alias bomb, all memory).
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -47,7 +49,8 @@ MAX_WINDOW = timedelta(days=366)
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A key's description is the docstring under it: the README's tables of keys show it.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def _invalid(kind: str, message: str) -> PydanticCustomError:
@@ -158,11 +161,9 @@ def parse_since(value: str) -> timedelta | None:
 class WindowConfig(_Section):
     """Which feed and page articles belong to today's briefing (files are always read)."""
 
-    since: str = Field(
-        default="24h",
-        description="A duration back from the run (90m, 24h, 2d), 'last-run' (since the last "
-        "successful build) or 'all'.",
-    )
+    since: str = Field(default="24h")
+    """which feed and page articles are the day's: a duration (`90m`, `24h`, `2d`; at most `366d`),
+    `last-run` (since the last successful build) or `all`"""
 
     @field_validator("since")
     @classmethod
@@ -178,46 +179,33 @@ class WindowConfig(_Section):
 class FetchConfig(_Section):
     """How feeds and pages are fetched: politely, in parallel, within limits."""
 
-    timeout: float = Field(
-        default=20,
-        gt=0,
-        le=600,
-        description="Seconds allowed for one request, wall clock: connecting, TLS, headers and body "
-        "(a server that trickles its answer cannot stretch it).",
-    )
-    source_timeout: float = Field(
-        default=120,
-        gt=0,
-        le=3600,
-        description="Seconds allowed for one source, the pages its teasers link to included; pages "
-        "not fetched by then keep the feed's own text.",
-    )
-    run_timeout: float = Field(
-        default=600,
-        gt=0,
-        le=86_400,
-        description="Seconds allowed for reading all sources; when they run out, the sources still "
-        "pending are skipped and the briefing is built from what arrived.",
-    )
-    allow_private_networks: bool = Field(
-        default=False,
-        description="Let configured sources (and email.ping_url) be on loopback or private addresses; "
-        "redirects and links found in feeds and pages may then reach only the same host and port.",
-    )
-    max_bytes: int = Field(
-        default=5_000_000, ge=1_000, description="Largest response read; bigger ones are skipped."
-    )
-    max_redirects: int = Field(default=5, ge=0, le=30, description="Redirects followed per request.")
+    timeout: float = Field(default=20, gt=0, le=600)
+    """seconds allowed for one request, by the wall clock: connect, TLS, headers and the whole body (a
+    server that trickles its answer cannot stretch it); at most 600"""
+    source_timeout: float = Field(default=120, gt=0, le=3600)
+    """seconds allowed for one source, the pages its teaser entries link to included; entries whose page
+    could not be fetched in time keep the feed's own text"""
+    run_timeout: float = Field(default=600, gt=0, le=86_400)
+    """seconds allowed for reading all sources; when they run out, the sources still pending are skipped
+    (each listed) and the briefing is built from what arrived"""
+    allow_private_networks: bool = Field(default=False)
+    """let configured sources (and `email.ping_url`) be on loopback, private or link-local addresses (your
+    own network); redirects and links found in feeds and pages then reach only the source's own host and
+    port"""
+    max_bytes: int = Field(default=5_000_000, ge=1_000)
+    """larger responses are skipped (checked while reading, after decompression)"""
+    max_redirects: int = Field(default=5, ge=0, le=30)
+    """redirects followed per request (http and https only)"""
     user_agent: str | None = Field(
-        default=None, description="User-Agent header; default: briefing/<version> (news briefing)."
+        default=None, json_schema_extra={"shown_default": "`briefing/<version> (…)`"}
     )
-    concurrency: int = Field(default=4, ge=1, le=64, description="Requests in flight at once (all hosts).")
-    per_host_delay: float = Field(
-        default=1.0, ge=0, le=60, description="Seconds between two requests to the same host."
-    )
-    fail_if_all_fail: bool = Field(
-        default=True, description="Exit non-zero when not a single source could be read."
-    )
+    """the User-Agent header sent"""
+    concurrency: int = Field(default=4, ge=1, le=64)
+    """requests in flight at once, over all hosts"""
+    per_host_delay: float = Field(default=1.0, ge=0, le=60)
+    """seconds between two requests to the same host; never two at once"""
+    fail_if_all_fail: bool = Field(default=True)
+    """exit 1 when not a single source could be read; `false` builds an empty briefing"""
 
 
 class Keyword(_Section):
@@ -243,8 +231,8 @@ class TopicConfig(_Section):
     def _slug(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", value):
             raise _invalid("slug", f"{value!r} is not a valid id; use letters, digits, '-' and '_'")
-        if value == OTHER_TOPIC_ID:
-            raise _invalid("slug", "'other' is reserved for the other-news topic; choose another id")
+        if value in RESERVED_SECTION_IDS:
+            raise _invalid("slug", f"{value!r} is reserved for the other-news section; choose another id")
         return value
 
     @model_validator(mode="after")
@@ -259,30 +247,29 @@ class TopicConfig(_Section):
         return tuple(k if isinstance(k, Keyword) else Keyword(term=k) for k in self.keywords)
 
 
+# An earlier version's key: accepted with a warning, left out of the README.
+_UNUSED: JsonDict = {"unused": True}
+
+
 class DiscoveryConfig(_Section):
     """No longer used: stories are always found from the data, with no limit (see `stories`)."""
 
-    max_topics: int = Field(default=8, ge=1, le=100, description="No longer used (before 0.2: a topic cap).")
-    min_passages: int = Field(default=3, ge=1, description="No longer used (before 0.2: a cluster size).")
+    max_topics: int = Field(default=8, ge=1, le=100, json_schema_extra=_UNUSED)
+    """no longer used (before 0.2: a topic cap)"""
+    min_passages: int = Field(default=3, ge=1, json_schema_extra=_UNUSED)
+    """no longer used (before 0.2: a cluster size)"""
 
 
 class StoriesConfig(_Section):
     """How the day's articles become stories, and how many are shown whole."""
 
-    max: int = Field(
-        default=10,
-        ge=1,
-        le=1000,
-        description="Stories shown whole (summary, counts, headlines), the most important first; "
-        "every further story is one line under 'More stories'. The lead story of each configured "
-        "topic is always shown whole.",
-    )
-    similarity: float | Literal["auto"] = Field(
-        default="auto",
-        description="Average cosine similarity at which groups of articles are one story: higher "
-        "splits more, lower merges more; 'auto' takes 4 times the day's typical similarity between "
-        "two articles, kept within 0.15-0.25.",
-    )
+    max: int = Field(default=10, ge=1, le=1000)
+    """stories shown whole (summary, counts, headlines), the most important first; every further story is
+    one line under "More stories"; the lead story of each configured topic is always shown whole"""
+    similarity: float | Literal["auto"] = Field(default="auto")
+    """average cosine similarity at which groups of articles are one story (0–1): higher splits more, lower
+    merges more; `auto` takes 4 times the day's typical similarity between two articles, kept within
+    0.15–0.25"""
 
     @field_validator("similarity", mode="before")
     @classmethod
@@ -301,47 +288,27 @@ class StoriesConfig(_Section):
 class SummaryConfig(_Section):
     algorithm: str = Field(
         default="concepts",
-        description="Summariser: " + ", ".join(algorithm_names()) + ".",
+        description="see the [table of algorithms](#summaries-quality-and-speed): "
+        + ", ".join(algorithm_names()),
     )
-    sentences: int = Field(default=4, ge=1, le=50, description="Sentences per topic summary.")
-    redundancy: float = Field(
-        default=0.6,
-        gt=0,
-        le=1,
-        description="Two sentences count as the same statement when this share of the shorter "
-        "one's content words is in the other; only the better-ranked is kept.",
-    )
-    order: Literal["source", "score"] = Field(
-        default="source",
-        description="'source': summary sentences in reading order; 'score': most central first.",
-    )
-    min_words: int = Field(default=6, ge=1, description="Shorter sentences are never picked.")
-    words: int | None = Field(
-        default=None,
-        ge=1,
-        description="Instead of `sentences`: at most this many words per summary (never exceeded, "
-        "no sentence cut).",
-    )
-    ratio: float | None = Field(
-        default=None,
-        gt=0,
-        le=1,
-        description="Instead of `sentences`: this share of the topic's sentences (at least one).",
-    )
-    mmr: float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Maximal marginal relevance λ: 1 = by rank only, lower = prefer sentences unlike "
-        "those already chosen; unset = off (the redundancy threshold still applies).",
-    )
-    dangling_penalty: float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="How far down to move sentences that lean on the one before ('He said…', "
-        "'This…'): 0 = not at all, 1 = after every sentence that stands alone.",
-    )
+    sentences: int = Field(default=4, ge=1, le=50)
+    """sentences per story summary (give at most one of `sentences`, `words`, `ratio`)"""
+    redundancy: float = Field(default=0.6, gt=0, le=1)
+    """share of a sentence's content words found in another for the two to count as one statement, of which
+    only the better-ranked is kept (a shared verbatim quote always counts)"""
+    order: Literal["source", "score"] = Field(default="source")
+    """`source`: reading order; `score`: most central first"""
+    min_words: int = Field(default=6, ge=1)
+    """shorter sentences are never picked"""
+    words: int | None = Field(default=None, ge=1)
+    """instead: at most this many words per story, never exceeded, no sentence cut"""
+    ratio: float | None = Field(default=None, gt=0, le=1)
+    """instead: this share (0–1) of the story's sentences, at least one"""
+    mmr: float | None = Field(default=None, ge=0, le=1)
+    """maximal marginal relevance λ (0–1): lower prefers sentences unlike those already chosen; unset = off"""
+    dangling_penalty: float = Field(default=0.5, ge=0, le=1)
+    """how far down sentences that lean on the one before ("He said…", "This…") move: 0 not at all, 1 after
+    all that stand alone"""
 
     @field_validator("algorithm")
     @classmethod
@@ -357,10 +324,12 @@ class SummaryConfig(_Section):
 
 
 class OutputConfig(_Section):
-    dir: str = Field(default="out", description="Where dated briefing folders are written.")
+    dir: str = Field(default="out")
+    """briefings go to `<dir>/<YYYY-MM-DD>/`"""
     formats: tuple[Literal["md", "html", "json", "txt"], ...] = Field(
-        default=("md", "html", "json"), min_length=1, description="Files written per briefing."
+        default=("md", "html", "json"), min_length=1
     )
+    """files written per briefing; also `txt` (the plain text that is mailed)"""
 
 
 # ---- e-mail delivery (`briefing run`, `briefing send`) --------------------------------------
@@ -420,33 +389,29 @@ EmailAddress = Annotated[str, AfterValidator(_normal_address)]
 class SmtpConfig(_Section):
     """How to reach the mail server; certificate checks are on unless turned off here."""
 
-    host: str = Field(default="localhost", min_length=1, description="SMTP server name or address.")
+    host: str = Field(default="localhost", min_length=1)
+    """SMTP server"""
     port: int | None = Field(
-        default=None, ge=1, le=65535, description="Default: 587 for starttls, 465 for ssl, 25 for none."
+        default=None, ge=1, le=65535, json_schema_extra={"shown_default": "587 / 465 / 25"}
     )
-    security: Literal["starttls", "ssl", "none"] = Field(
-        default="starttls",
-        description="starttls: upgrade a plain connection (never falls back); ssl: implicit TLS; "
-        "none: no encryption (only sensible for a local relay).",
-    )
-    tls_verify: bool = Field(
-        default=True, description="Check the server's certificate and name; turn off only for a test server."
-    )
-    ca_file: str | None = Field(
-        default=None, description="PEM file of extra CA certificates to trust (a private CA)."
-    )
-    username: str | None = Field(default=None, min_length=1, description="Log in only when set.")
-    password_env: str | None = Field(
-        default=None,
-        description="Name of the environment variable holding the password (never the password itself).",
-    )
-    timeout: float = Field(default=30, gt=0, le=600, description="Seconds to wait to connect or for a reply.")
-    retries: int = Field(
-        default=3, ge=0, le=10, description="Extra attempts after a temporary (4xx or connection) failure."
-    )
-    retry_delay: float = Field(
-        default=10, ge=0, le=300, description="Seconds before the first retry; doubles each time (max 300)."
-    )
+    """by `security`: starttls / ssl / none"""
+    security: Literal["starttls", "ssl", "none"] = Field(default="starttls")
+    """`starttls` (never falls back to plain text), `ssl` (implicit TLS), `none` (a local relay only)"""
+    tls_verify: bool = Field(default=True)
+    """check the certificate and host name; `false` only for a test server"""
+    ca_file: str | None = Field(default=None)
+    """PEM file of an extra CA to trust (a private CA)"""
+    username: str | None = Field(default=None, min_length=1)
+    """log in as this user; needs `password_env` (and TLS unless the host is localhost)"""
+    password_env: str | None = Field(default=None)
+    """name of the environment variable with the password; the password is never in the file"""
+    timeout: float = Field(default=30, gt=0, le=600)
+    """seconds to connect or wait for a reply; one whole attempt (connect to QUIT) never takes longer than
+    ten times this"""
+    retries: int = Field(default=3, ge=0, le=10)
+    """extra attempts after a temporary failure (4xx reply, connection refused or lost)"""
+    retry_delay: float = Field(default=10, ge=0, le=300)
+    """seconds before the first retry; doubles each time, at most 300"""
 
     @field_validator("host", "username")
     @classmethod
@@ -485,30 +450,30 @@ class SmtpConfig(_Section):
 class EmailConfig(_Section):
     """Mail the briefing (text + HTML) once per day; see `briefing run`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+    )
 
-    sender: EmailAddress = Field(
-        alias="from", description="From address, e.g. 'Daily Briefing <b@example.org>'."
-    )
-    to: tuple[EmailAddress, ...] = Field(default=(), description="Recipients shown in To.")
-    cc: tuple[EmailAddress, ...] = Field(default=(), description="Recipients shown in Cc.")
-    bcc: tuple[EmailAddress, ...] = Field(default=(), description="Recipients not shown in the message.")
-    reply_to: EmailAddress | None = Field(default=None, description="Optional Reply-To address.")
-    subject: str = Field(
-        default="{{ title }} — {{ date }}",
-        min_length=1,
-        description="Jinja2 template; variables: title, date (YYYY-MM-DD), date_long.",
-    )
+    sender: EmailAddress = Field(alias="from")
+    """From address, `"Name <user@domain>"` or `user@domain`"""
+    to: tuple[EmailAddress, ...] = Field(default=())
+    """recipients shown in To; at least one address in `to`, `cc` and `bcc` together"""
+    cc: tuple[EmailAddress, ...] = Field(default=())
+    """recipients shown in Cc"""
+    bcc: tuple[EmailAddress, ...] = Field(default=())
+    """recipients in the envelope only, never in the headers"""
+    reply_to: EmailAddress | None = Field(default=None)
+    """optional Reply-To address"""
+    subject: str = Field(default="{{ title }} — {{ date }}", min_length=1)
+    """Jinja2 template; `title`, `date` (YYYY-MM-DD), `date_long`"""
     smtp: SmtpConfig = SmtpConfig()
-    state: str | None = Field(
-        default=None,
-        description="JSON file recording what was sent (default: state.json in output.dir).",
-    )
-    ping_url: str | None = Field(
-        default=None,
-        description="Optional health-check URL: fetched after a successful send, "
-        "with /fail appended after a failure; its own failure never fails the run.",
-    )
+    state: str | None = Field(default=None, json_schema_extra={"shown_default": "`<output.dir>/state.json`"})
+    """records, per date, each message and what became of it for each recipient (see [At most
+    once](#e-mail-delivery-from-cron))"""
+    ping_url: str | None = Field(default=None)
+    """health-check URL (healthchecks.io style): fetched after a send, `<url>/fail` after a failure,
+    through the same limited client as feeds (at most 10 s; a private address needs
+    `fetch.allow_private_networks`); its own failure only warns"""
 
     @field_validator("subject")
     @classmethod
@@ -542,10 +507,6 @@ class EmailConfig(_Section):
         return tuple(dict.fromkeys(everyone))
 
 
-class SubjectError(Exception):
-    """The subject template cannot be rendered (any error inside Jinja2, with its message)."""
-
-
 def render_subject(template: str, *, title: str, day: date) -> str:
     """The subject line: the `email.subject` template with title, date and date_long."""
     # Sandboxed: a template cannot reach Python internals or build a huge range.
@@ -560,36 +521,55 @@ def render_subject(template: str, *, title: str, day: date) -> str:
         raise SubjectError(f"{type(error).__name__}: {error}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class IngestConfig:
+    """What the ingest stage is given: the sources and how to read them.
+
+    Parts of the one `Config` (no defaults of its own: they are the schema's).
+    """
+
+    sources: tuple[Source, ...]
+    base_dir: Path  # relative file patterns are resolved against it
+    language: str
+    zone: ZoneInfo
+    fetch: FetchConfig
+
+
 class Config(_Section):
     """The whole `config.yaml`."""
 
-    title: str = Field(default="Daily Briefing", min_length=1, description="Briefing title.")
-    intro: str = Field(default="", description="Optional Markdown shown under the title.")
+    title: str = Field(default="Daily Briefing", min_length=1)
+    """heading of the briefing"""
+    intro: str = Field(default="")
+    """optional Markdown shown under the title"""
     language: str = Field(
         default="auto",
-        description="Language of the articles (a name or its ISO 639-1 code: sentence splitter, "
-        "stemmer and stop words), or `auto`: each article's own language, detected.",
+        description="the articles' language — "
+        + ", ".join(f"{name} (`{code}`)" for name, code in LANGUAGE_CODES.items())
+        + ": sentence splitter, stemmer, stop words; or `auto`: each article's own language, detected "
+        "(see [Languages](#languages))",
     )
-    timezone: str = Field(default="UTC", description="IANA zone that decides what 'today' is.")
-    sources: tuple[Source, ...] = Field(min_length=1, description="Where articles come from.")
-    topics: tuple[TopicConfig, ...] = Field(default=(), description="Configured topics, in order.")
+    timezone: str = Field(default="UTC")
+    """IANA zone that decides what "today" is (a real zone name such as `Europe/Belgrade`)"""
+    sources: tuple[Source, ...] = Field(min_length=1)
+    """list of sources; see [Sources](#sources)"""
+    topics: tuple[TopicConfig, ...] = Field(default=())
+    """list of topics (`id`, `title`, `keywords`, `description`, `examples`), each a section collecting the
+    stories that match it; see [Stories and topics](#stories-and-topics)"""
     stories: StoriesConfig = StoriesConfig()
-    other_title: str = Field(
-        default="Other news", description="Heading for the stories that match no configured topic."
-    )
-    discover: bool = Field(
-        default=False, description="No longer used (before 0.2: also discover topics); stories always are."
-    )
+    other_title: str = Field(default="Other news")
+    """heading for the stories that match no topic"""
+    discover: bool = Field(default=False, json_schema_extra=_UNUSED)
+    """no longer used (before 0.2: also discover topics); stories always are"""
     discovery: DiscoveryConfig = DiscoveryConfig()
     summary: SummaryConfig = SummaryConfig()
     output: OutputConfig = OutputConfig()
     window: WindowConfig = WindowConfig()
     fetch: FetchConfig = FetchConfig()
-    templates: str | None = Field(
-        default=None,
-        description="Folder with your own templates; any template missing there comes from the bundled set.",
-    )
-    email: EmailConfig | None = Field(default=None, description="Mail delivery for `briefing run`.")
+    templates: str | None = Field(default=None)
+    """a folder of your own templates; missing ones come from the bundled set (see [Templates](#templates))"""
+    email: EmailConfig | None = Field(default=None)
+    """mail delivery for `briefing run`; see [E-mail](#e-mail-delivery-from-cron)"""
     # Where the file was read from; relative paths in it are resolved against this.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
@@ -637,6 +617,10 @@ class Config(_Section):
     @property
     def zone(self) -> ZoneInfo:  # validated against the IANA names
         return ZoneInfo(self.timezone)
+
+    @property
+    def ingest(self) -> IngestConfig:
+        return IngestConfig(self.sources, self.base_dir, self.language, self.zone, self.fetch)
 
     def resolve(self, path: str) -> Path:
         """A path from the config, relative to the config file's folder."""
@@ -823,3 +807,45 @@ def _model_of_args(annotation: Any) -> Any:
         if isinstance(arg, type) and issubclass(arg, BaseModel):
             return arg
     return None
+
+
+# ---- the README's tables of keys, generated from the schema above ---------------------------
+
+
+def markdown_table(model: type[BaseModel], prefix: str = "") -> str:
+    """The README's table of `model`'s keys (sections expanded: `summary.words`), with each
+    key's default and its description; keys of earlier versions that do nothing are left out."""
+    lines = ["| key | default | meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{key}` | {default} | {meaning} |" for key, default, meaning in _key_rows(model, prefix)]
+    return "\n".join(lines)
+
+
+def _key_rows(model: type[BaseModel], prefix: str) -> list[tuple[str, str, str]]:
+    rows = []
+    for name, field in model.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if name == "base_dir" or extra.get("unused"):
+            continue
+        key = prefix + (field.alias or name)
+        section = field.annotation
+        if isinstance(section, type) and issubclass(section, _Section):
+            rows += _key_rows(section, f"{key}.")
+        elif section == EmailConfig | None:
+            continue  # its own table
+        else:
+            meaning = " ".join((field.description or "").split())  # a docstring's lines, as one
+            rows.append((key, str(extra.get("shown_default") or _shown(field)), meaning))
+    return rows
+
+
+def _shown(field: Any) -> str:
+    if field.is_required():
+        return "(required)"
+    value = field.default
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, tuple):
+        return f"`[{', '.join(map(str, value))}]`"
+    return f"`{value}`" if value != "" else '`""`'

@@ -18,6 +18,8 @@ from typing import Any
 
 import punkt
 
+from briefing.errors import UnknownLanguageError
+
 # Letters, optionally joined by inner apostrophes ("don't"); hyphens split words
 # ("NATO-KFOR" → NATO, KFOR) so compounds match their parts.
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -37,10 +39,6 @@ LANGUAGE_CODES = {
     "spanish": "es",
     "swedish": "sv",
 }
-
-
-class UnknownLanguageError(ValueError):
-    """A language name or code that is not supported; the message lists what is."""
 
 
 @cache

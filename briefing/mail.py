@@ -33,15 +33,14 @@ import css_inline
 from briefing.config import (
     EmailConfig,
     SmtpConfig,
-    SubjectError,
     header_problem,
     parse_address,
     render_subject,
 )
 from briefing.deadline import SocketWatch
-from briefing.errors import ConfigError, DeliveryError
+from briefing.errors import ConfigError, DeliveryError, SubjectError
 
-log = logging.getLogger("briefing.mail")
+log = logging.getLogger(__name__)
 
 # Gmail clips a message whose HTML is larger than about 102 KB (Google's
 # "Gmail clips messages larger than 102KB" help note); past it readers see "[Message clipped]".

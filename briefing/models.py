@@ -62,12 +62,12 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A configured topic: a section of the briefing that collects the stories matching it."""
+    """A configured topic, as the briefing shows it: a section collecting the stories matching it."""
 
-    id: str
+    id: str  # the config's id; never one of RESERVED_SECTION_IDS
     title: str
-    keywords: tuple[str, ...] = ()
-    description: str = ""
+    keywords: tuple[str, ...]
+    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +103,18 @@ class Story:
     language: str = "english"
 
 
+# Section ids: a configured topic's section has the topic's id; the two sections that are no
+# topic have these, which the config refuses as topic ids. Story ids are another namespace.
+OTHER_SECTION = "other"  # the stories no configured topic takes
+STORIES_SECTION = "stories"  # every story, when no topic is configured (never beside a topic)
+RESERVED_SECTION_IDS = frozenset({OTHER_SECTION})
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """A configured topic's stories, or the stories no topic takes (the whole list when none is set)."""
 
-    id: str
+    id: str  # unique within the briefing: its topic's id, OTHER_SECTION or STORIES_SECTION
     title: str  # "" for the list of stories of a briefing with no configured topics
     stories: tuple[Story, ...]  # shown whole, in order of importance
     more: tuple[Story, ...] = ()  # one line each, under "More stories"
@@ -123,6 +130,16 @@ class Briefing:
     skipped: tuple[Skipped, ...] = ()
     intro: str = ""
     language: str = "english"  # the language most of the day's articles are in
+
+    def __post_init__(self) -> None:
+        # Identity is checked here, once: the stages match sections and stories by position
+        # and reference, and readers of briefing.json and the HTML anchors by these ids.
+        for what, ids in (
+            ("sections", [s.id for s in self.sections]),
+            ("stories", [story.id for story in self.stories]),
+        ):
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"two {what} share an id: {sorted({i for i in ids if ids.count(i) > 1})}")
 
     @property
     def stories(self) -> tuple[Story, ...]:

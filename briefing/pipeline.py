@@ -1,65 +1,40 @@
-"""The whole build, top-down: config → Briefing."""
+"""The whole build, top-down: config → Briefing.
+
+Each stage is given its own part of the config; the effects (the time window,
+the HTTP client and its cache) are the caller's, passed in.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date
 
-from briefing.config import Config, TopicConfig
+from briefing.config import Config, SummaryConfig
 from briefing.errors import SourceError
 from briefing.ingest import Ingested, ingest
+from briefing.ingest.http import HttpClient
+from briefing.ingest.window import EVERYTHING, Window
 from briefing.language import majority_language
-from briefing.models import Article, Briefing, Passage, Section, Sentence, Story, Topic
+from briefing.models import Article, Briefing, Passage, Section, Sentence, Story
 from briefing.segment import segment
 from briefing.stories import find_stories
-from briefing.summarise import SummaryOptions, is_clean, summarise
-from briefing.topics import TopicLabels, TopicSpec, assign_topics
+from briefing.summarise import is_clean, summarise
+from briefing.topics import TopicLabels, assign_topics
 from briefing.topics.sections import make_sections, topic_cuts, topic_of_story
 
-log = logging.getLogger("briefing")
+log = logging.getLogger(__name__)
 
 
-def topic_spec(topic: TopicConfig) -> TopicSpec:
-    """A configured topic as the assigner takes it."""
-    keywords = topic.weighted_keywords()
-    return TopicSpec(
-        topic=Topic(
-            id=topic.id,
-            title=topic.title,
-            keywords=tuple(k.term for k in keywords),
-            description=topic.description,
-        ),
-        weights=tuple(k.weight for k in keywords),
-        examples=topic.examples,
-    )
-
-
-def topic_specs(config: Config) -> tuple[TopicSpec, ...]:
-    return tuple(topic_spec(t) for t in config.topics)
-
-
-def summary_options(config: Config, language: str) -> SummaryOptions:
-    summary = config.summary
-    return SummaryOptions(
-        algorithm=summary.algorithm,
-        sentences=summary.sentences,
-        words=summary.words,
-        ratio=summary.ratio,
-        redundancy=summary.redundancy,
-        mmr=summary.mmr,
-        order=summary.order,
-        min_words=summary.min_words,
-        language=language,
-        dangling_penalty=summary.dangling_penalty,
-    )
-
-
-def build_briefing(config: Config, day: date, now: datetime | None = None) -> Briefing:
+def build_briefing(
+    config: Config, day: date, *, window: Window = EVERYTHING, client: HttpClient | None = None
+) -> Briefing:
+    """The day's briefing: its articles read (feeds and pages in `window`, through `client`),
+    grouped into stories, sectioned by topic, and the stories shown whole summarised."""
     for key in config.unused_keys():
         log.warning("%s: no longer used (stories are found from the data); remove it from the config", key)
-    ingested = ingest(config, now=now, day=day)
+    ingested = ingest(config.ingest, window=window, client=client)
     if ingested.every_source_failed and config.fetch.fail_if_all_fail:
         warnings = "warnings" if len(ingested.skipped) > 1 else "warning"
         raise SourceError(
@@ -68,10 +43,9 @@ def build_briefing(config: Config, day: date, now: datetime | None = None) -> Br
         )
     articles = ingested.articles
     sections = group(config, articles)
-    order = {article.id: number for number, article in enumerate(articles)}
     summarised = []
     for section in sections:
-        stories = [summarise_story(story, config, order) for story in section.stories]
+        stories = [summarise_story(story, config.summary, articles) for story in section.stories]
         # a story whose summary came out empty (nothing fit the length) is listed in one line
         summarised.append(
             replace(
@@ -94,8 +68,8 @@ def build_briefing(config: Config, day: date, now: datetime | None = None) -> Br
 def group(config: Config, articles: Sequence[Article], *, use_topics: bool = True) -> tuple[Section, ...]:
     """The day's stories, in sections: the configured topics', then the rest (not yet summarised)."""
     passages = tuple(segment(article, article.language) for article in articles)
-    specs = topic_specs(config) if use_topics else ()
-    labels = assign_topics(passages, specs, day_language(articles), [a.title for a in articles])
+    topics = config.topics if use_topics else ()
+    labels = assign_topics(passages, topics, day_language(articles), [a.title for a in articles])
     stories = find_stories(
         articles,
         passages,
@@ -105,37 +79,61 @@ def group(config: Config, articles: Sequence[Article], *, use_topics: bool = Tru
     topic_of = _topic_of_stories(stories, passages, labels)
     min_words = config.summary.min_words
     quotable = [any(is_clean(s, min_words) for p in story.passages for s in p.sentences) for story in stories]
-    return make_sections(
-        stories, [spec.topic for spec in specs], topic_of, config.other_title, config.stories.max, quotable
-    )
+    return make_sections(stories, topics, topic_of, config.other_title, config.stories.max, quotable)
 
 
-def summarise_story(story: Story, config: Config, order: dict[str, int]) -> Story:
+def summarise_story(story: Story, summary: SummaryConfig, articles: Sequence[Article]) -> Story:
     """The story with its summary: sentences from its own passages, in reading order."""
-    chosen = summarise(story.passages, summary_options(config, story.language), keywords=story.terms)
-    if config.summary.order == "source":
-        chosen = sorted(chosen, key=lambda s: (order[s.article_id], s.paragraph, s.start))
-    return replace(story, summary=tuple(chosen))
+    chosen = summarise(story.passages, summary, story.language, keywords=story.terms)
+    return replace(story, summary=tuple(in_order(chosen, summary, articles)))
 
 
-def stories_of(config: Config, *, use_topics: bool = True) -> tuple[Ingested, tuple[Section, ...]]:
-    """What `briefing topics` shows: the articles read and the stories they make, in sections."""
-    ingested = ingest(config)
-    return ingested, group(config, ingested.articles, use_topics=use_topics)
+def in_order(
+    chosen: Sequence[Sentence], summary: SummaryConfig, articles: Sequence[Article]
+) -> list[Sentence]:
+    """The chosen sentences as `summary.order` shows them: reading order ('source'), or as chosen."""
+    if summary.order != "source":
+        return list(chosen)
+    order = {article.id: number for number, article in enumerate(articles)}
+    return sorted(chosen, key=lambda s: (order[s.article_id], s.paragraph, s.start))
 
 
-def summary_of(config: Config) -> tuple[Ingested, list[Sentence]]:
-    """What `briefing summarize` prints: the articles of the sources, summarised as one."""
-    ingested = ingest(config)
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What `briefing stories` shows: the articles read and the stories they make, in sections."""
+
+    ingested: Ingested
+    sections: tuple[Section, ...]
+
+
+def list_stories(
+    config: Config, *, use_topics: bool = True, window: Window = EVERYTHING, client: HttpClient | None = None
+) -> Listing:
+    """The day's stories with every passage and why it joined, not summarised."""
+    ingested = ingest(config.ingest, window=window, client=client)
+    if not ingested.articles and ingested.skipped:
+        raise SourceError("nothing could be read (see the warnings above); no stories to show")
+    return Listing(ingested, group(config, ingested.articles, use_topics=use_topics))
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What `briefing summarize` shows: the articles read and their one summary."""
+
+    ingested: Ingested
+    algorithm: str
+    sentences: tuple[Sentence, ...]
+
+
+def summarise_articles(config: Config) -> Summary:
+    """The articles of the sources, summarised as one."""
+    ingested = ingest(config.ingest)
     if not ingested.articles:
         raise SourceError("no readable article to summarise (see the warnings above)")
     articles = ingested.articles
     passages = [p for article in articles for p in segment(article, article.language)]
-    chosen = summarise(passages, summary_options(config, day_language(articles)))
-    if config.summary.order == "source":
-        order = {article.id: number for number, article in enumerate(articles)}
-        chosen = sorted(chosen, key=lambda s: (order[s.article_id], s.paragraph, s.start))
-    return ingested, chosen
+    chosen = summarise(passages, config.summary, day_language(articles))
+    return Summary(ingested, config.summary.algorithm, tuple(in_order(chosen, config.summary, articles)))
 
 
 def day_language(articles: Sequence[Article]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from briefing.boilerplate import is_about_the_author, is_byline
-from briefing.ingest.text import ends_like_sentence, is_headline_like
+from briefing.ingest.text import ends_like_sentence, is_short_headline
 from briefing.language import AUTO, ends_inside_sentence, sentence_spans, supported_languages
 from briefing.models import Article, Passage, PassageKind, Sentence
 
@@ -32,7 +32,7 @@ def _kind(article: Article, index: int, text: str, language: str) -> PassageKind
     if is_byline(text) or is_about_the_author(text, language):
         # Bylines, datelines, captions, credits and author biographies: kept, never summarised.
         return PassageKind.BYLINE
-    if is_headline_like(text) and len(text.split()) <= 12:
+    if is_short_headline(text):
         # A short line with no sentence ending, even inside a wrapped paragraph, is not prose.
         return PassageKind.HEADLINE
     return PassageKind.BODY

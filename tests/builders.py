@@ -10,6 +10,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "examples" / "articles"
+# Public evaluation data kept beside the repository, not in it: tests that read it are marked
+# `shared` and run only with `pytest --shared` (conftest.py).
+SHARED_EVAL = REPO.parent / "shared" / "eval"
 SEED_KOSOVO = SEEDS / "000_e50c418ec5df4c7c.txt"  # one story: Kosovo
 SEED_TWO_STORIES = SEEDS / "002_da18b38522dca5f0.txt"  # Kosovo, then the Madrid Summit
 

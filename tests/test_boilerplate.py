@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from briefing.boilerplate import is_byline, not_prose
-from briefing.config import parse_config
+from briefing.config import SummaryConfig, parse_config
 from briefing.ingest import ingest
 from briefing.models import Article, PassageKind
 from briefing.segment import segment
-from briefing.summarise import SummaryOptions, summarise
+from briefing.summarise import summarise
 from builders import write_article
 
 
@@ -100,7 +100,7 @@ def test_a_biography_is_a_byline_passage_and_never_quoted() -> None:
     # One such sentence inside a body paragraph is never quoted either.
     mixed = f"{news[0]} Jane Doe is a senior reporter at the Daily Star covering transport. {news[1]}"
     loose = Article(id="a2", title="T", source="Star", paragraphs=(mixed,))
-    summary = summarise(list(segment(loose)), SummaryOptions(algorithm="lead", sentences=4))
+    summary = summarise(list(segment(loose)), SummaryConfig(algorithm="lead", sentences=4), "english")
     assert sorted(s.text for s in summary) == sorted(news)
 
 
@@ -114,7 +114,7 @@ def test_cookie_banners_and_sign_up_forms_are_not_part_of_the_article(tmp_path: 
         "Already a subscriber? Log in",
     )
     config = parse_config({"sources": [{"path": "*.txt"}]}, base_dir=tmp_path)
-    [article] = ingest(config).articles
+    [article] = ingest(config.ingest).articles
     assert article.paragraphs == (
         "The harbour reopened to ships on Wednesday morning, a week after the storm.",
     )

@@ -6,10 +6,12 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from briefing import app
 from briefing.cli import main
 from builders import write_article, write_config
 
@@ -172,21 +174,21 @@ def test_an_unwritable_output_folder_is_one_clear_line(
 
 
 def test_an_internal_error_says_that_minus_vv_shows_the_traceback(
-    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> None:
+    def broken() -> datetime:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("briefing.cli.load_config", broken)
+    edges = app.Edges(now=broken)  # a clock that fails stands for any bug inside a command
     config = str(project / "config.yaml")
-    assert main(["check", "--config", config]) == 70
+    assert main(["check", "--config", config], edges) == 70
     assert capsys.readouterr().err == (
         "briefing: internal error: RuntimeError: boom "
         "(a bug: run again with -vv for the traceback and please report it)\n"
     )
-    assert main(["check", "-v", "--config", config]) == 70
+    assert main(["check", "-v", "--config", config], edges) == 70
     assert "Traceback" not in capsys.readouterr().err
-    assert main(["check", "-vv", "--config", config]) == 70
+    assert main(["check", "-vv", "--config", config], edges) == 70
     assert "Traceback (most recent call last)" in capsys.readouterr().err
 
 

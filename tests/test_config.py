@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from briefing.config import load_config
+from briefing.config import Config, EmailConfig, load_config, markdown_table
 from briefing.errors import ConfigError
 from builders import REPO, write_config
 
@@ -215,3 +215,14 @@ def test_header_unsafe_values_are_refused_when_the_config_is_read(
 
 def test_a_title_with_a_line_separator_is_fine_without_email(tmp_path: Path) -> None:
     assert load_config(write_config(tmp_path, title="Daily\u2028Briefing")).title == "Daily\u2028Briefing"
+
+
+def test_the_readmes_tables_of_keys_are_the_schemas() -> None:
+    # Regenerate: see the comment above each table in the README (markdown_table in briefing/config.py)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for table in (markdown_table(Config), markdown_table(EmailConfig, "email.")):
+        assert table in readme
+    keys = markdown_table(Config) + markdown_table(EmailConfig, "email.")
+    for key in ("`summary.words`", "`stories.max`", "`fetch.run_timeout`", "`email.smtp.retry_delay`"):
+        assert f"| {key} |" in keys
+    assert "`discover`" not in keys and "discovery" not in keys  # earlier versions' keys stay out

@@ -25,11 +25,13 @@ import pytest
 
 from briefing.cli import main
 from briefing.config import FetchConfig, load_config
+from briefing.errors import FetchError
 from briefing.ingest import ingest
 from briefing.ingest.dedupe import canonical_url
 from briefing.ingest.feeds import parse_feed
-from briefing.ingest.http import FetchError, HttpCache, HttpClient
-from briefing.ingest.window import remember_run, window_for
+from briefing.ingest.http import HttpClient
+from briefing.ingest.window import window_for
+from briefing.store import HttpCache, Store
 from builders import write_article, write_config
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
@@ -54,8 +56,6 @@ BAD_FEEDS = {
 class FeedServer:
     base: str = ""
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    in_flight: int = 0
-    most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
     # Routes a test adds: path -> handler(request) that writes the whole response.
@@ -80,13 +80,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             with server.lock:
                 server.requests.append((self.path, dict(self.headers)))
-                server.in_flight += 1
-                server.most_in_flight = max(server.most_in_flight, server.in_flight)
-            try:
-                self._route(self.path.split("?")[0])
-            finally:
-                with server.lock:
-                    server.in_flight -= 1
+            self._route(self.path.split("?")[0])
 
         def _route(self, path: str) -> None:
             if path in server.routes:
@@ -388,13 +382,40 @@ def test_one_request_per_host_at_a_time_with_a_pause_between(server: FeedServer)
     assert pauses == [2.5]
 
 
+class OverlapClient(HttpClient):
+    """The real client, counting its own exchanges in flight per host: from the request's first
+    byte to the last byte of its answer, as the client sees them (a server's count lags behind)."""
+
+    def __init__(self, settings: FetchConfig) -> None:
+        super().__init__(settings)
+        self.counting = threading.Lock()
+        self.in_flight: dict[str, int] = {}
+        self.most_in_flight: dict[str, int] = {}
+        self.exchanges = 0
+
+    def _transfer(self, url: str, current: str, headers: dict[str, str], watch: Any) -> Any:
+        host = current.split("/")[2]
+        with self.counting:
+            self.in_flight[host] = self.in_flight.get(host, 0) + 1
+            self.most_in_flight[host] = max(self.most_in_flight.get(host, 0), self.in_flight[host])
+            self.exchanges += 1
+        try:
+            time.sleep(0.05)  # widen each exchange, so that an overlap, if the client allowed one, is seen
+            return super()._transfer(url, current, headers, watch)
+        finally:
+            with self.counting:
+                self.in_flight[host] -= 1
+
+
 def test_concurrent_fetching_never_sends_two_requests_to_one_host_at_once(
     server: FeedServer, tmp_path: Path
 ) -> None:
-    run = build(configure(tmp_path, server, *standard_sources(server)))
-    assert run.code == 0
-    assert len(server.requests) >= 6
-    assert server.most_in_flight == 1
+    config = load_config(configure(tmp_path, server, *standard_sources(server)))
+    client = OverlapClient(config.fetch)  # four sources' worth of threads, all on one host
+    ingested = ingest(config.ingest, client=client)
+    assert len(ingested.articles) >= 6 and not ingested.skipped
+    assert client.exchanges >= 6
+    assert client.most_in_flight == {server.base.removeprefix("http://"): 1}
 
 
 def test_a_broken_http_cache_is_replaced_not_fatal(
@@ -402,7 +423,7 @@ def test_a_broken_http_cache_is_replaced_not_fatal(
 ) -> None:
     path = tmp_path / "http.json"
     path.write_text("{not json", encoding="utf-8")
-    cache = HttpCache(path)
+    cache = HttpCache(path, date(2026, 11, 25))
     assert "http.json: unreadable HTTP cache" in caplog.text
     client = HttpClient(FetchConfig(**FETCH), cache)
     assert client.get(f"{server.base}/feeds/world.rss").status == 200
@@ -421,7 +442,7 @@ def test_a_saved_web_page_goes_through_the_same_extractor(tmp_path: Path) -> Non
     banner = '<div class="cookies">We use cookies to improve your experience. Accept all cookies?</div>'
     write_article(tmp_path, "saved/harbour.html", page.replace("<header>", banner + "<header>"))
     config = load_config(write_config(tmp_path, sources=[{"path": "saved/*.html"}]))
-    [article] = ingest(config).articles
+    [article] = ingest(config.ingest).articles
     assert article.title == "Harbour reopens after the storm"
     assert article.paragraphs[0].startswith("The city harbour reopened to ships on Wednesday morning")
     assert not any("cookies" in p or "Most read" in p or "Copyright" in p for p in article.paragraphs)
@@ -445,21 +466,30 @@ def test_tracking_parameters_do_not_change_the_canonical_url() -> None:
 
 
 def test_window_since_a_duration_last_run_or_all(tmp_path: Path) -> None:
-    path = write_config(tmp_path, window={"since": "36h"})
+    zone = ZoneInfo("Europe/Belgrade")  # the example config's
     now = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
-    window = window_for(load_config(path), now)
+    window = window_for("36h", zone, now)
     assert window.end == now and window.start == now - timedelta(hours=36)
     # A past --date ends the window at the end of that day in the configured zone.
-    past = window_for(load_config(path), now, date(2026, 11, 24))
+    past = window_for("36h", zone, now, date(2026, 11, 24))
     assert past.end.isoformat() == "2026-11-25T00:00:00+01:00"
 
-    config = load_config(write_config(tmp_path, window={"since": "last-run"}))
-    assert window_for(config, now).start == now - timedelta(hours=24)  # no run on record yet
-    remember_run(config, now - timedelta(hours=30))
-    assert window_for(config, now).start == now - timedelta(hours=30)
+    assert window_for("last-run", zone, now).start == now - timedelta(hours=24)  # no run on record yet
+    store = Store(tmp_path / "out")
+    store.remember_run(now - timedelta(hours=30))
+    assert window_for("last-run", zone, now, last_run=store.last_run()).start == now - timedelta(hours=30)
 
-    config = load_config(write_config(tmp_path, window={"since": "all"}))
-    assert window_for(config, now).start is None
+    assert window_for("all", zone, now).start is None
+
+
+def test_a_last_run_build_records_when_it_started_and_the_next_reads_from_there(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    config = configure(tmp_path, server, feed(server, "world.rss"), window={"since": "last-run"})
+    assert build(config).code == 0
+    started = Store(tmp_path / "out").last_run()
+    assert started is not None and started.tzinfo is not None
+    assert (tmp_path / "out" / ".cache" / "last-run.json").is_file()
 
 
 def test_a_bad_window_is_a_config_error(tmp_path: Path) -> None:
@@ -844,7 +874,7 @@ def test_a_page_has_the_same_title_site_and_date_however_it_arrives(
         folder.mkdir()
         (folder / "saved").symlink_to(tmp_path / "saved")
         config = write_config(folder, sources=[source], fetch=FETCH, window={"since": "all"})
-        [article] = ingest(load_config(config)).articles
+        [article] = ingest(load_config(config).ingest).articles
         return article.title, article.source, article.published
 
     harbour = ("Harbour reopens after the storm", "Harbour Gazette", published)

@@ -20,7 +20,7 @@ from builders import SEED_KOSOVO, SEED_TWO_STORIES, write_article
 
 def ingest_folder(folder: Path, pattern: str = "*", **source: str) -> Ingested:
     config = parse_config({"sources": [{"path": pattern, **source}]}, base_dir=folder)
-    return ingest(config)
+    return ingest(config.ingest)
 
 
 def test_seed_articles_title_source_and_paragraphs() -> None:

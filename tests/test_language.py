@@ -183,7 +183,7 @@ def test_auto_gives_each_article_its_language_and_the_short_ones_the_days(tmp_pa
     )
     write_article(tmp_path, "x.txt", "Ok.")  # too short to tell: the day's most common language
     config = parse_config({"sources": [{"path": "*.txt"}], "language": "auto"}, base_dir=tmp_path)
-    languages = {Path(a.path or "").stem: a.language for a in ingest(config).articles}
+    languages = {Path(a.path or "").stem: a.language for a in ingest(config.ingest).articles}
     assert languages == {
         "de": "german",
         "en": "english",
@@ -193,7 +193,7 @@ def test_auto_gives_each_article_its_language_and_the_short_ones_the_days(tmp_pa
         "x": "english",
     }
     fixed = parse_config({"sources": [{"path": "*.txt"}], "language": "fr"}, base_dir=tmp_path)
-    assert {a.language for a in ingest(fixed).articles} == {"french"}
+    assert {a.language for a in ingest(fixed.ingest).articles} == {"french"}
 
 
 @pytest.mark.parametrize(

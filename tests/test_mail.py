@@ -11,6 +11,7 @@ import dataclasses
 import email
 import json
 import os
+import re
 import socket
 import ssl
 import subprocess
@@ -30,13 +31,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import AuthResult, Envelope, Session
 
+from briefing import app
 from briefing.cli import main
 from briefing.config import load_config
-from briefing.daily import run_daily
 from briefing.errors import DeliveryError
 from briefing.mail import compose, send
-from briefing.state import read_state, run_lock
-from builders import write_config
+from briefing.store.lock import run_lock
+from briefing.store.sent import SentLog
+from builders import REPO, write_config
 
 DAY = "2026-11-26"
 SENDER = "Daily Briefing <briefing@example.org>"
@@ -259,6 +261,34 @@ def test_dry_run_shows_the_message_and_neither_connects_nor_records(
     assert f"server: 127.0.0.1:{server.port} (none)" in out
     assert server.recorder.greetings == 0 and sent_dates(project) == {}
     assert (project / "out" / DAY / "briefing.eml").exists()
+
+
+GOLDEN_EML = REPO / "tests" / "golden" / "seed" / "briefing.eml"
+
+
+def masked(message: bytes) -> bytes:
+    """The message with what must vary from run to run masked: Message-ID, Date, MIME boundaries."""
+    text = message.decode("ascii")
+    for boundary in set(re.findall(r'boundary="([^"]+)"', text)):
+        text = text.replace(boundary, "BOUNDARY")
+    text = re.sub(r"(?m)^Message-ID: [^\r\n]*", "Message-ID: <MASKED>", text)
+    text = re.sub(r"(?m)^Date: [^\r\n]*", "Date: MASKED", text)
+    return text.encode("ascii")
+
+
+def test_the_seed_briefings_message_matches_the_golden_eml(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = mail_config(project, free_port())  # a dry run composes and keeps the message, sends nothing
+    assert run(config, "--dry-run") == 0
+    capsys.readouterr()
+    produced = masked((project / "out" / DAY / "briefing.eml").read_bytes())
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN_EML.write_bytes(produced)
+    assert produced == GOLDEN_EML.read_bytes(), (
+        f"the message differs from {GOLDEN_EML}; if the change is intended, rerun with UPDATE_GOLDEN=1"
+    )
+    assert b"\r\n" in produced and b"BOUNDARY" in produced  # CRLF on the wire; both parts' boundary
 
 
 def test_header_injection_in_subject_or_address_is_refused_before_connecting(
@@ -613,31 +643,33 @@ KILL_SCRIPT = """
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
-from briefing.state import Outcome, SentRecord, save_record
-path = Path(sys.argv[1])
+from briefing.store.sent import Outcome, SentLog, SentRecord
+log = SentLog(Path(sys.argv[1]))
 now = datetime.now(timezone.utc)
 big = tuple((f"reader{n}@example.org", Outcome("delivered", now)) for n in range(2000))
 for n in range(10**6):
-    save_record(path, SentRecord(date(2026, 1, 1 + n % 28), f"<{n}@x>", now, outcomes=big))
+    log.save(SentRecord(date(2026, 1, 1 + n % 28), f"<{n}@x>", now, outcomes=big))
 """
 
 
 def test_a_run_killed_while_writing_the_state_leaves_valid_state(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    from briefing.state import Outcome, SentRecord, save_record
+    from briefing.store.sent import Outcome, SentRecord
 
+    log = SentLog(path)
     now = datetime.now(UTC)
-    save_record(
-        path, SentRecord(date(2025, 12, 31), "<first@x>", now, outcomes=(("a@x", Outcome("delivered", now)),))
-    )
-    for delay in (0.3, 0.5, 0.7):
+    log.save(SentRecord(date(2025, 12, 31), "<first@x>", now, outcomes=(("a@x", Outcome("delivered", now)),)))
+    for delay in (0.0, 0.05, 0.2):
         writer = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(path)])
+        written = path.stat().st_ino  # every save renames a new file over it
+        while path.stat().st_ino == written and writer.poll() is None:
+            time.sleep(0.01)  # until the writer is writing, however slow its start on a busy machine
         time.sleep(delay)
-        writer.kill()  # SIGKILL: no cleanup at all
+        writer.kill()  # SIGKILL: no cleanup at all, wherever it is in its next write
         writer.wait()
-        state = read_state(path)  # parses: never half-written
+        state = log.read()  # parses: never half-written
         assert state[date(2025, 12, 31)][0].message_id == "<first@x>"
-    assert len(read_state(path)) > 1  # the writer did get some records through
+    assert len(log.read()) > 1  # the writer did get some records through
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "state.json"]
     assert all(name.startswith(".state.json.") for name in leftovers)  # only temp files, ignored
 
@@ -683,9 +715,13 @@ def test_runs_either_side_of_local_midnight_send_one_briefing_each(project: Path
     server = serve()
     mail_config(project, server.port)
     config = load_config(project / "config.yaml")  # Europe/Belgrade
-    before = run_daily(config, now=datetime(2026, 11, 25, 22, 55, tzinfo=UTC), environ={})
-    after = run_daily(config, now=datetime(2026, 11, 25, 23, 5, tzinfo=UTC), environ={})
-    again = run_daily(config, now=datetime(2026, 11, 26, 6, 0, tzinfo=UTC), environ={})
+
+    def at(*when: int) -> app.Edges:
+        return app.Edges(now=lambda: datetime(*when, tzinfo=UTC), environ={})
+
+    before = app.run(config, edges=at(2026, 11, 25, 22, 55))
+    after = app.run(config, edges=at(2026, 11, 25, 23, 5))
+    again = app.run(config, edges=at(2026, 11, 26, 6, 0))
     assert (before.day, after.day, again.day) == (date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 26))
     assert [before.status, after.status, again.status] == ["sent", "sent", "already-sent"]
     subjects = [server.recorder.parsed(i)["Subject"] for i in range(2)]
@@ -997,28 +1033,27 @@ def test_a_slow_health_check_cannot_hold_up_the_run(project: Path, serve: Any) -
 def test_a_state_that_fails_after_the_message_went_out_never_leads_to_a_second_copy(
     project: Path, serve: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefing import daily
-    from briefing.state import StateError
+    from briefing.errors import StateError
 
     server = serve()
     config = mail_config(project, server.port)
     writes: list[str] = []
-    real_save = daily.save_record
+    real_save = SentLog.save
 
-    def disk_full_at_the_end(path: Path, record: Any) -> None:
+    def disk_full_at_the_end(log: SentLog, record: Any) -> None:
         writes.append(record.message_id)
         if len(writes) == 3:  # 1: the message, 2: "sending" before DATA, 3: the outcome
-            raise StateError(f"{path}: cannot write the state file (No space left on device)")
-        real_save(path, record)
+            raise StateError(f"{log.path}: cannot write the state file (No space left on device)")
+        real_save(log, record)
 
-    monkeypatch.setattr(daily, "save_record", disk_full_at_the_end)
-    assert run(config) == 1
+    monkeypatch.setattr(SentLog, "save", disk_full_at_the_end)
+    assert run(config) == 4  # sent, but not recorded: its own exit code
     assert capsys.readouterr().err == (
         f"briefing: {project / 'out' / 'state.json'}: cannot write the state file (No space left on device); "
         f"the {DAY} briefing went to {', '.join(EVERYONE)} (Message-ID {writes[0]}); it is recorded as "
         "being sent, so later runs will not send it again to them\n"
     )
-    monkeypatch.setattr(daily, "save_record", real_save)
+    monkeypatch.setattr(SentLog, "save", real_save)
     assert run(config) == 3  # the record says "sending": reported once, not sent again
     assert "may or may not have reached" in capsys.readouterr().err
     assert len(server.recorder.messages) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -9,10 +11,11 @@ import pytest
 
 from briefing.config import load_config, parse_config
 from briefing.language import content_stems
-from briefing.models import Briefing, PassageKind, Story
+from briefing.models import Briefing, PassageKind, Section, Story
 from briefing.pipeline import build_briefing
+from briefing.render import render
 from briefing.summarise import similarity
-from builders import REPO, write_article
+from builders import REPO, example_config, write_article
 
 DAY = date(2026, 11, 26)
 
@@ -104,7 +107,10 @@ BRIDGE = [
 ]
 
 
-def test_a_quote_printed_by_three_outlets_is_quoted_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("algorithm", ["concepts", "lead"])
+def test_a_quote_printed_by_three_outlets_is_quoted_once(tmp_path: Path, algorithm: str) -> None:
+    # `lead` takes each article's opening, which is the quote in all three: without the rule
+    # that a shared verbatim quote is one statement, it would quote it three times.
     for number, outlet in enumerate(("Valley News", "Mountain Post", "River Times")):
         # each outlet prints the quote and its own version of the facts
         lines = [BRIDGE[(number + k) % 4] for k in range(3)]
@@ -113,10 +119,12 @@ def test_a_quote_printed_by_three_outlets_is_quoted_once(tmp_path: Path) -> None
         )
         text = (tmp_path / f"{number}.txt").read_text(encoding="utf-8")
         (tmp_path / f"{number}.txt").write_text(text + f"\n\n/{outlet}/\n", encoding="utf-8")
-    config = parse_config({"sources": [{"path": "*.txt"}], "summary": {"sentences": 4}}, base_dir=tmp_path)
+    summary = {"sentences": 4, "algorithm": algorithm}
+    config = parse_config({"sources": [{"path": "*.txt"}], "summary": summary}, base_dir=tmp_path)
     (story,) = build_briefing(config, DAY).stories
     quoted = [s.text for s in story.summary if "rebuild the bridge" in s.text]
-    assert len(quoted) == 1  # the most central sentence of the story, and never twice
+    assert quoted == [QUOTE]  # picked (the story's most central sentence, and each article's first) once
+    assert len(story.summary) == 4
     assert len(story.sources) == 3
 
 
@@ -131,3 +139,45 @@ def test_a_day_in_two_languages_makes_stories_in_each_never_mixed() -> None:
         assert languages == {story.language} and len(story.article_ids) == 2
     assert sorted(s.language for s in day.stories) == ["english", "english", "german", "german"]
     assert day.language in ("english", "german")
+
+
+def test_topic_ids_that_collide_with_story_ids_and_section_names_keep_every_story_in_its_place(
+    project: Path,
+) -> None:
+    # The summit story's id is the slug of its title; a topic takes that very id, and the
+    # Kosovo topic takes "stories", the name of the section a briefing without topics has.
+    summit_id = "jens-stoltenberg-says-nato-is-facing"
+    data = example_config()
+    kosovo, summit = data["topics"]
+    data["topics"] = [{**summit, "id": summit_id}, {**kosovo, "id": "stories"}]
+    day = build_briefing(parse_config(data, base_dir=project), DAY)
+    assert [(s.id, s.title) for s in day.sections] == [
+        (summit_id, "NATO's Madrid Summit"),
+        ("stories", "Kosovo–Serbia border tensions"),
+    ]
+    assert all(s.topic is not None and s.topic.id == s.id for s in day.sections)
+    (summit_story,), (kosovo_story,) = (section.stories for section in day.sections)
+    assert summit_story.id == summit_id  # the same string as its section's, in its own namespace
+    assert [(p.article_id, p.index) for p in summit_story.passages] == [("a2", i) for i in range(9, 14)]
+    assert {(p.article_id, p.index) for p in kosovo_story.passages} == {
+        *(("a1", i) for i in range(17)),
+        *(("a2", i) for i in range(9)),
+    }
+    # the HTML anchors stay unique, and each sentence is cited under its own story
+    page = render(day, ["html"], None)["briefing.html"]
+    anchors = re.findall(r' id="([^"]+)"', page)
+    assert (
+        len(anchors) == len(set(anchors))
+        and f"section-{summit_id}" in anchors
+        and f"story-{summit_id}" in anchors
+    )
+    json_sections = json.loads(render(day, ["json"], None)["briefing.json"])["sections"]
+    assert [[st["id"] for st in sec["stories"]] for sec in json_sections] == [[summit_id], [kosovo_story.id]]
+
+
+def test_a_briefing_refuses_two_sections_or_two_stories_with_one_id() -> None:
+    story = Story("same", "T", (), (), (), (), (), ())
+    with pytest.raises(ValueError, match="two stories share an id"):
+        Briefing("B", DAY, (Section("a", "A", (story,)), Section("b", "B", (story,))), ())
+    with pytest.raises(ValueError, match="two sections share an id"):
+        Briefing("B", DAY, (Section("other", "A", ()), Section("other", "B", ())), ())

@@ -1,7 +1,7 @@
 """Summaries: every algorithm by name, clean and non-repeating sentences, lengths, speed.
 
 The vectorised LexRank and TextRank are checked against sumy's own on real
-BBC articles (skipped when ../shared/eval/bbc is not there).
+BBC articles (marked `shared`: they run with `pytest --shared`, which needs ../shared/eval).
 """
 
 from __future__ import annotations
@@ -19,21 +19,21 @@ from pathlib import Path
 import pytest
 
 from briefing.cli import main
-from briefing.config import parse_config
+from briefing.config import SummaryConfig, parse_config
 from briefing.errors import ConfigError
 from briefing.ingest import ingest
 from briefing.language import SumyTokenizer, stemmer, stop_words
 from briefing.models import Article, Evidence, Passage, PassageKind, Sentence, Story
 from briefing.segment import segment
-from briefing.summarise import SummaryOptions, is_clean, summarise
+from briefing.summarise import is_clean, summarise
 from briefing.summarise.concepts import sentence_concepts
 from briefing.summarise.graph import sentence_tokens
 from briefing.summarise.rankers import Ranked, _rank_with_sumy, rank_sentences
 from briefing.summarise.registry import Algorithm, algorithm_names, get_algorithm, markdown_table
-from builders import REPO, SEEDS, write_article
+from builders import REPO, SEEDS, SHARED_EVAL, write_article
 
-BBC = REPO.parent / "shared" / "eval" / "bbc" / "articles"
-needs_bbc = pytest.mark.skipif(not BBC.is_dir(), reason="../shared/eval/bbc is not here")
+BBC = SHARED_EVAL / "bbc" / "articles"
+needs_bbc = pytest.mark.shared
 
 
 def article(article_id: str, *paragraphs: str, title: str = "A title") -> Article:
@@ -46,11 +46,11 @@ def passages_of(*articles: Article) -> list[Passage]:
 
 def read_articles(paths: Sequence[Path]) -> list[Article]:
     config = parse_config({"sources": [{"path": str(p)} for p in paths]}, base_dir=REPO)
-    return list(ingest(config).articles)
+    return list(ingest(config.ingest).articles)
 
 
 def summary_of(articles: Sequence[Article], **options: object) -> list[Sentence]:
-    return summarise(passages_of(*articles), SummaryOptions(**options))  # type: ignore[arg-type]
+    return summarise(passages_of(*articles), SummaryConfig.model_validate(options), "english")
 
 
 # ---- the vectorised graph rankers rank as sumy's ---------------------------------------------
@@ -219,7 +219,7 @@ def test_every_algorithm_gives_clean_distinct_sourced_sentences(algorithm: str) 
     articles = read_articles(sorted(SEEDS.glob("*.txt")))
     passages = passages_of(*articles)
     by_article = {a.id: a for a in articles}
-    chosen = summarise(passages, SummaryOptions(algorithm=algorithm, sentences=4))
+    chosen = summarise(passages, SummaryConfig(algorithm=algorithm, sentences=4), "english")
     assert len(chosen) == 4
     assert len(set(chosen)) == 4
     for sentence in chosen:
@@ -371,7 +371,7 @@ def test_concepts_never_passes_a_word_cap_and_quotes_whole_clean_sentences(cap: 
     articles = read_articles(sorted(SEEDS.glob("*.txt")))
     passages = passages_of(*articles)
     clean = {s.text for p in passages for s in p.sentences if is_clean(s, 6)}
-    chosen = summarise(passages, SummaryOptions(algorithm="concepts", words=cap))
+    chosen = summarise(passages, SummaryConfig(algorithm="concepts", words=cap), "english")
     assert sum(len(s.text.split()) for s in chosen) <= cap
     assert chosen and all(s.text in clean for s in chosen)
 
@@ -425,7 +425,7 @@ def test_a_word_cap_is_never_exceeded_and_no_sentence_is_cut(cap: int) -> None:
     articles = read_articles(sorted((BBC / "business").glob("*.txt"))[:5])
     passages = passages_of(*articles)
     texts = {s.text for p in passages for s in p.sentences}
-    chosen = summarise(passages, SummaryOptions(words=cap))
+    chosen = summarise(passages, SummaryConfig(words=cap), "english")
     assert sum(len(s.text.split()) for s in chosen) <= cap
     assert all(s.text in texts for s in chosen)
     assert chosen, "a cap above a sentence's length picks at least one"
@@ -471,8 +471,7 @@ def test_a_story_summary_is_in_reading_order_and_quotes_only_the_story() -> None
         headlines=("A title", "A title"),
         sources=("Test",),
     )
-    config = parse_config({"sources": [{"path": "x"}], "summary": {"sentences": 3}}, base_dir=REPO)
-    result = summarise_story(story, config, {"a1": 0, "a2": 1})
+    result = summarise_story(story, SummaryConfig(sentences=3), [one, two])
     keys = [(s.article_id, s.paragraph, s.start) for s in result.summary]
     assert len(keys) == 3 and keys == sorted(keys)
     quoted = {(p.article_id, p.index) for p in passages}

@@ -3,11 +3,12 @@ stories collected into sections."""
 
 from __future__ import annotations
 
+from briefing.config import TopicConfig
 from briefing.language import content_stems
-from briefing.models import Article, Evidence, Passage, Story, Topic
+from briefing.models import Article, Evidence, Passage, Story
 from briefing.segment import segment
 from briefing.stories.boundaries import segment_starts
-from briefing.topics import TopicLabels, TopicSpec, assign_topics
+from briefing.topics import TopicLabels, assign_topics
 from briefing.topics.sections import make_sections, topic_cuts, topic_of_story
 from briefing.vectors import count_matrix
 
@@ -20,20 +21,19 @@ def article(
     )
 
 
-def spec(topic_id: str, *keywords: str, description: str = "", examples: tuple[str, ...] = ()) -> TopicSpec:
-    return TopicSpec(
-        Topic(id=topic_id, title=topic_id.title(), keywords=keywords, description=description),
-        examples=examples,
+def spec(topic_id: str, *keywords: str, description: str = "", examples: tuple[str, ...] = ()) -> TopicConfig:
+    return TopicConfig(
+        id=topic_id, title=topic_id.title(), keywords=keywords, description=description, examples=examples
     )
 
 
-def run(articles: list[Article], specs: list[TopicSpec]) -> TopicLabels:
+def run(articles: list[Article], specs: list[TopicConfig]) -> TopicLabels:
     passages: list[tuple[Passage, ...]] = [segment(a) for a in articles]
     return assign_topics(passages, specs, "english", [a.title for a in articles])
 
 
-def names(result: TopicLabels, specs: list[TopicSpec]) -> list[str]:
-    return [specs[label].topic.id if label >= 0 else "none" for label in result.labels]
+def names(result: TopicLabels, specs: list[TopicConfig]) -> list[str]:
+    return [specs[label].id if label >= 0 else "none" for label in result.labels]
 
 
 RATES = "The central bank raised interest rates again on Thursday, and inflation eased slightly."
@@ -117,7 +117,7 @@ def test_a_story_joins_the_topic_most_of_its_passages_were_given() -> None:
 
 
 def test_sections_in_config_order_with_each_topics_lead_story_shown_whole() -> None:
-    topics = [Topic("economy", "Economy"), Topic("football", "Football")]
+    topics = [spec("economy", "rates"), spec("football", "goal")]
     stories = [story(f"s{k}", segment(article(f"a{k}", RATES))) for k in range(5)]
     # the three most important stories are the rest's; football's only story ranks last
     sections = make_sections(stories, topics, [-1, -1, 0, 0, 1], "Other news", featured=2)

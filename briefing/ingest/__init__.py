@@ -14,23 +14,22 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 from briefing.boilerplate import is_furniture
-from briefing.config import Config, FileSource
+from briefing.config import FileSource, IngestConfig
 from briefing.errors import SourceError
 from briefing.ingest import files
 from briefing.ingest.dedupe import deduplicate
-from briefing.ingest.http import HttpCache, HttpClient
+from briefing.ingest.http import HttpClient
 from briefing.ingest.metadata import repair, repair_all
-from briefing.ingest.text import ParsedText, clip_title, rewrite_paragraphs, strip_read_more
+from briefing.ingest.text import ParsedText, article_from, rewrite_paragraphs, strip_read_more
 from briefing.ingest.web import SourceResult, WebSource, read_web_sources, run_out
-from briefing.ingest.window import cache_dir, window_for
-from briefing.language import AUTO, DETECT_CHARS, guess_language, majority_language, split_sentences
+from briefing.ingest.window import EVERYTHING, Window
+from briefing.language import AUTO, DETECT_CHARS, guess_language, majority_language
 from briefing.models import Article, Skipped
 
-log = logging.getLogger("briefing")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +45,17 @@ class Ingested:
 
 
 def ingest(
-    config: Config,
+    config: IngestConfig,
     *,
-    now: datetime | None = None,
-    day: date | None = None,
+    window: Window = EVERYTHING,
     client: HttpClient | None = None,
     progress: bool | None = None,
 ) -> Ingested:
-    """Every source's articles (feeds and pages: those of the window ending at `now`/`day`)."""
+    """Every source's articles (feeds and pages: those in `window`), read with `client`.
+
+    Without a client, one with an in-memory cache is made for the call; with one, saving
+    its cache is the caller's business.
+    """
     candidates: list[Article] = []
     skipped: list[Skipped] = []
     failed = 0
@@ -65,7 +67,7 @@ def ingest(
     deadline = time.monotonic() + config.fetch.run_timeout
     out_of_time = run_out(config)
     web = [s for s in config.sources if not isinstance(s, FileSource)]
-    fetched = iter(_read_web(config, web, now, day, client, progress, deadline) if web else [])
+    fetched = iter(_read_web(config, web, window, client, progress, deadline) if web else [])
     for source in config.sources:
         if not isinstance(source, FileSource):
             result = next(fetched)
@@ -119,57 +121,42 @@ def ingest(
 
 
 def _read_web(
-    config: Config,
+    config: IngestConfig,
     sources: Sequence[WebSource],
-    now: datetime | None,
-    day: date | None,
+    window: Window,
     client: HttpClient | None,
     progress: bool | None,
     deadline: float,
 ) -> list[SourceResult]:
-    now = now or datetime.now(UTC)
-    window = window_for(config, now, day)
     log.info("window: %s", window.describe())
     if progress is None:
         # A bar only for a person at a terminal: never under cron, never with -q.
         progress = sys.stderr.isatty() and log.getEffectiveLevel() <= logging.WARNING
-    own = client is None
-    if client is None:
-        client = HttpClient(config.fetch, HttpCache(cache_dir(config) / "http.json", now))
-    try:
+    if client is not None:
         return read_web_sources(sources, config, window, client, progress, deadline)
+    own = HttpClient(config.fetch)
+    try:
+        return read_web_sources(sources, config, window, own, progress, deadline)
     finally:
-        client.cache.save()
-        if own:
-            client.close()
+        own.close()
 
 
-def _article(parsed: ParsedText, path: Path, shown: str, name: str | None, config: Config) -> Article:
+def _article(parsed: ParsedText, path: Path, shown: str, name: str | None, config: IngestConfig) -> Article:
     """A file's article. Its source: the source tag in its text, then the source entry's
     `name`, then the site name of a saved page, then the name of its folder."""
-    title = parsed.title
-    if not title:
-        first = split_sentences(parsed.paragraphs[0], _splitting(config.language))
-        title = clip_title(first[0] if first else parsed.paragraphs[0])
-    return Article(
-        id="",
-        title=title,
+    return article_from(
+        parsed,
+        title=parsed.title,
         source=parsed.source or name or parsed.site_name or _folder_name(path),
-        paragraphs=parsed.paragraphs,
+        language=config.language,
         path=shown,
         published=parsed.published.astimezone(config.zone) if parsed.published else None,
-        headline_paragraphs=parsed.headline_paragraphs,
-        title_from_text=not parsed.title,
     )
 
 
 def _folder_name(path: Path) -> str:
     # No outlet named anywhere: the folder the file was filed in says more than its file name.
     return path.resolve().parent.name or "files"
-
-
-def _splitting(language: str) -> str:
-    return "english" if language == AUTO else language
 
 
 def _readable(article: Article) -> Article:
@@ -206,7 +193,7 @@ def _without_furniture(article: Article) -> Article:
     return replace(article, paragraphs=text.paragraphs, headline_paragraphs=text.headline_paragraphs)
 
 
-def _in_their_languages(articles: list[Article], config: Config) -> list[Article]:
+def _in_their_languages(articles: list[Article], config: IngestConfig) -> list[Article]:
     """Each article with its language: the configured one, or with `language: auto` the one
     detected in its title and text; one too short to tell takes the run's most common."""
     if config.language != AUTO:

@@ -31,23 +31,28 @@ MIN_SHINGLES = 8  # fewer shingles than this are too few to judge resemblance
 # whether two entries tell one story. As many words as MIN_SHINGLES shingles need.
 MIN_COMPARED_WORDS = SHINGLE_WORDS + MIN_SHINGLES - 1
 _BANDS, _ROWS = 16, 4  # 64 hashes; P(candidate | J=0.8) = 1-(1-0.8^4)^16 ≈ 0.9998
-_TRACKING = re.compile(
-    r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|"
-    r"_hsenc|_hsmi|mkt_tok|ref|ref_src|referrer|cmpid|ocid|smid|spm|at_medium|at_campaign|"
-    r"at_custom\d*|s_cid|wt\.mc_id|ito)$",
-    re.IGNORECASE,
+# Query parameters that say how a reader came, not which page: dropped from a URL before it is compared.
+_TRACKING_NAMES = (
+    "fbclid gclid dclid gbraid wbraid msclkid yclid igshid mc_cid mc_eid _ga _gl _hsenc _hsmi mkt_tok "
+    "ref ref_src referrer cmpid ocid smid spm at_medium at_campaign s_cid wt.mc_id ito"
 )
+TRACKING_PARAMETERS = frozenset(_TRACKING_NAMES.split())
+_TRACKING_FAMILIES = re.compile(r"^(?:utm_[a-z_]+|at_custom\d*)$", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
 _rng = np.random.default_rng(20260601)  # fixed: the same text always gets the same signature
 _MULTIPLIERS = _rng.integers(1, 2**63, size=_BANDS * _ROWS, dtype=np.uint64) | np.uint64(1)
 _OFFSETS = _rng.integers(0, 2**63, size=_BANDS * _ROWS, dtype=np.uint64)
 
 
+def _is_tracking(name: str) -> bool:
+    return name.lower() in TRACKING_PARAMETERS or bool(_TRACKING_FAMILIES.match(name))
+
+
 def strip_tracking(url: str) -> str:
     """The URL without tracking parameters (utm_*, fbclid, …); everything else kept as it was."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not _TRACKING.match(k)]
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
     if len(kept) == len(pairs):
         return url
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
@@ -61,9 +66,7 @@ def canonical_url(url: str) -> str:
     if port and port not in (80, 443):
         host = f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
-    )
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
     return urlunsplit(("", host, path, urlencode(query), ""))
 
 

@@ -27,7 +27,7 @@ from briefing.ingest.html import parse_html
 from briefing.ingest.metadata import parse_date, repair
 from briefing.ingest.text import ParsedText, rewrite_paragraphs, strip_read_more
 
-log = logging.getLogger("briefing")
+log = logging.getLogger(__name__)
 
 # An entity declaration, in whatever case or spacing; legitimate feeds have none.
 _ENTITY_DECLARATION = re.compile(r"<!\s*ENTITY", re.IGNORECASE)

@@ -21,7 +21,7 @@ from briefing.ingest.html import parse_html
 from briefing.ingest.pages import parse_saved_page
 from briefing.ingest.text import ParsedText, decode, parse_plain_text
 
-log = logging.getLogger("briefing")
+log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a day's article is kilobytes; anything this big is a mistake

@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 
 from briefing.errors import SourceError
-from briefing.ingest.text import ParsedText, strip_source_tag
+from briefing.ingest.text import ParsedText, from_blocks
 
 _BLOCKS = {
     "p",
@@ -125,15 +125,4 @@ def parse_html(markup: str, name: str = "HTML") -> ParsedText:
     if blocks and blocks[0][0] == "h1":
         # The page's own headline is a better title than <title>, which often carries the site name.
         title = blocks.pop(0)[1]
-    source = None
-    paragraphs: list[str] = []
-    headlines: set[int] = set()
-    for kind, text in blocks:
-        text, tag = strip_source_tag(text)
-        source = source or tag
-        if not text:
-            continue
-        if kind in _HEADINGS:
-            headlines.add(len(paragraphs))
-        paragraphs.append(text)
-    return ParsedText(title, source, tuple(paragraphs), frozenset(headlines))
+    return from_blocks(title, ((text, kind in _HEADINGS) for kind, text in blocks))

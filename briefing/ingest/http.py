@@ -17,20 +17,14 @@ redirect hop is checked and DNS cannot answer differently between check and use.
 
 from __future__ import annotations
 
-import base64
 import ipaddress
-import json
-import logging
 import re
 import socket
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -41,19 +35,12 @@ from urllib3.util.connection import allowed_gai_family
 
 from briefing.config import FetchConfig
 from briefing.deadline import SocketWatch
-from briefing.deliver import atomic_write
-from briefing.errors import SourceError
-
-log = logging.getLogger("briefing")
+from briefing.errors import FetchError
+from briefing.store import HttpCache
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 _CONNECTION_REPR = re.compile(r"^\w*Connection(?:Pool)?\([^)]*\): ")
-CACHE_DAYS = 7  # cache entries unused this long are dropped: a feed gone for a week is gone
-
-
-class FetchError(SourceError):
-    """A request failed: timeout, HTTP error, too big, bad redirect, a private address."""
 
 
 class _PrivateAddress(Exception):
@@ -162,112 +149,23 @@ class Deadline:
     why: str  # e.g. "its source's time (fetch.source_timeout: 120s) ran out"
 
 
+@dataclass(frozen=True, slots=True)
+class _Hop:
+    """One request of a fetch: the URL asked for, the one this hop goes to (after redirects)."""
+
+    url: str
+    current: str
+    headers: dict[str, str]
+    private_ok: tuple[str, int] | None  # (host, port) that may resolve to a private address
+    deadline: Deadline | None
+
+
+# status, Location, Content-Type, body, (ETag, Last-Modified)
+_Answer = tuple[int, str, str, bytes, tuple[str | None, str | None]]
+
+
 def default_user_agent() -> str:
     return f"briefing/{version('briefing')} (daily news briefing; polite feed reader)"
-
-
-@dataclass(slots=True)
-class _CacheEntry:
-    etag: str | None
-    last_modified: str | None
-    content_type: str
-    url: str
-    body: bytes
-    used: str  # ISO date of the last run that needed it
-
-
-class HttpCache:
-    """Validators and bodies of earlier responses, kept in one JSON file between runs."""
-
-    def __init__(self, path: Path | None, today: datetime | None = None) -> None:
-        self.path = path
-        self._today = (today or datetime.now(UTC)).date()
-        self._entries: dict[str, _CacheEntry] = {}
-        self._lock = threading.Lock()
-        self._dirty = False
-        if path is not None and path.exists():
-            self._entries = self._load(path)
-
-    @staticmethod
-    def _load(path: Path) -> dict[str, _CacheEntry]:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return {
-                url: _CacheEntry(
-                    etag=item.get("etag"),
-                    last_modified=item.get("last_modified"),
-                    content_type=item.get("content_type", ""),
-                    url=item.get("url", url),
-                    body=zlib.decompress(base64.b64decode(item["body"])),
-                    used=item.get("used", ""),
-                )
-                for url, item in data.get("entries", {}).items()
-            }
-        except (
-            OSError,
-            ValueError,
-            KeyError,
-            TypeError,
-            AttributeError,
-            RecursionError,
-            zlib.error,
-        ) as error:
-            # A broken cache only costs full downloads; it must never stop the run.
-            log.warning("%s: unreadable HTTP cache (%s); starting afresh", path, error)
-            return {}
-
-    def get(self, url: str) -> _CacheEntry | None:
-        with self._lock:
-            entry = self._entries.get(url)
-            if entry is not None and entry.used != self._today.isoformat():
-                entry.used = self._today.isoformat()
-                self._dirty = True
-            return entry
-
-    def put(self, url: str, response: Response, etag: str | None, last_modified: str | None) -> None:
-        with self._lock:
-            if etag or last_modified:
-                self._entries[url] = _CacheEntry(
-                    etag,
-                    last_modified,
-                    response.content_type,
-                    response.url,
-                    response.body,
-                    self._today.isoformat(),
-                )
-                self._dirty = True
-            elif self._entries.pop(url, None) is not None:
-                self._dirty = True
-
-    def save(self) -> None:
-        if self.path is None:
-            return
-        oldest = (self._today - timedelta(days=CACHE_DAYS)).isoformat()
-        with self._lock:
-            kept = {url: e for url, e in sorted(self._entries.items()) if e.used >= oldest}
-            if not self._dirty and len(kept) == len(self._entries):
-                return
-            data: dict[str, Any] = {
-                "version": 1,
-                "entries": {
-                    url: {
-                        "etag": e.etag,
-                        "last_modified": e.last_modified,
-                        "content_type": e.content_type,
-                        "url": e.url,
-                        "used": e.used,
-                        "body": base64.b64encode(zlib.compress(e.body, 6)).decode("ascii"),
-                    }
-                    for url, e in kept.items()
-                },
-            }
-            try:
-                atomic_write(self.path, json.dumps(data, indent=1) + "\n")
-            except OSError as error:
-                log.warning("%s: cannot save the HTTP cache (%s)", self.path, error.strerror or error)
-                return
-            self._entries = kept
-            self._dirty = False
 
 
 class HttpClient:
@@ -286,7 +184,7 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
-        self.cache = cache or HttpCache(None)
+        self.cache = cache or HttpCache()
         self._clock = clock
         self._sleep = sleep
         self._user_agent = settings.user_agent or default_user_agent()
@@ -341,7 +239,7 @@ class HttpClient:
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             status, location, content_type, body, validators = self._request(
-                url, current, headers, private_ok, deadline
+                _Hop(url, current, headers, private_ok, deadline)
             )
             if status == 304 and cached is not None:
                 return Response(cached.url, 304, cached.content_type, cached.body, from_cache=True)
@@ -352,19 +250,21 @@ class HttpClient:
                 raise FetchError(f"{url}: HTTP {status}; skipped")
             response = Response(current, status, content_type, body, from_cache=False)
             if use_cache:
-                self.cache.put(url, response, *validators)
+                etag, last_modified = validators
+                self.cache.put(
+                    url,
+                    final_url=current,
+                    content_type=content_type,
+                    body=body,
+                    etag=etag,
+                    last_modified=last_modified,
+                )
             return response
         raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects; skipped")
 
-    def _request(
-        self,
-        url: str,
-        current: str,
-        headers: dict[str, str],
-        private_ok: tuple[str, int] | None,
-        deadline: Deadline | None,
-    ) -> tuple[int, str, str, bytes, tuple[str | None, str | None]]:
-        host = urlsplit(current).netloc.lower()
+    def _request(self, hop: _Hop) -> _Answer:
+        url, deadline = hop.url, hop.deadline
+        host = urlsplit(hop.current).netloc.lower()
         lock = self._host_lock(host)
         # Waiting for the host's turn counts against the caller's deadline, not the request's.
         wait = -1.0 if deadline is None else max(0.0, deadline.at - self._clock())
@@ -373,7 +273,7 @@ class HttpClient:
         try:
             self._wait_for(host, deadline)
             try:
-                return self._exchange(url, current, headers, private_ok, deadline)
+                return self._exchange(hop)
             finally:
                 self._last_request[host] = self._clock()
         finally:
@@ -382,14 +282,8 @@ class HttpClient:
     def _late(self, deadline: Deadline | None) -> str:
         return self._aborted or (deadline.why if deadline else "time ran out")
 
-    def _exchange(
-        self,
-        url: str,
-        current: str,
-        headers: dict[str, str],
-        private_ok: tuple[str, int] | None,
-        deadline: Deadline | None,
-    ) -> tuple[int, str, str, bytes, tuple[str | None, str | None]]:
+    def _exchange(self, hop: _Hop) -> _Answer:
+        url, current, deadline = hop.url, hop.current, hop.deadline
         timeout = self.settings.timeout
         own_deadline = self._clock() + timeout
         if deadline is not None and deadline.at < own_deadline:
@@ -401,9 +295,9 @@ class HttpClient:
                 if self._aborted:
                     raise FetchError(f"{url}: not fetched: {self._aborted}; skipped")
                 self._watches.add(watch)
-            _current.watch, _current.private_ok = watch, private_ok
+            _current.watch, _current.private_ok = watch, hop.private_ok
             try:
-                return self._transfer(url, current, headers, watch)
+                return self._transfer(url, current, hop.headers, watch)
             except _PrivateAddress as refused:
                 where = "" if current == url else f" (redirected to {current})"
                 hint = (
@@ -429,9 +323,7 @@ class HttpClient:
                 with self._hosts_lock:
                     self._watches.discard(watch)
 
-    def _transfer(
-        self, url: str, current: str, headers: dict[str, str], watch: SocketWatch
-    ) -> tuple[int, str, str, bytes, tuple[str | None, str | None]]:
+    def _transfer(self, url: str, current: str, headers: dict[str, str], watch: SocketWatch) -> _Answer:
         limit = self.settings.max_bytes
         # A new connection for every request: each one is opened through the address
         # check and watched by this request's deadline (and a host gets one request a second).

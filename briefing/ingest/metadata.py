@@ -21,7 +21,7 @@ import ftfy
 
 from briefing.language import language_code, supported_languages
 
-log = logging.getLogger("briefing")
+log = logging.getLogger(__name__)
 
 # What separates a headline from the site's name in <title> and og:title.
 _SUFFIX = re.compile(r"\s+[|–—·»:-]{1,2}\s+(?P<suffix>[^|–—·»]{1,60})$")

@@ -20,7 +20,7 @@ from briefing.errors import SourceError
 from briefing.ingest.html import parse_html
 from briefing.ingest.http import Deadline, HttpClient
 from briefing.ingest.metadata import domain, is_title, repair, site_name, strip_site_suffix
-from briefing.ingest.text import ParsedText, decode, is_headline_like, strip_source_tag
+from briefing.ingest.text import ParsedText, decode, from_blocks, is_short_headline
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
@@ -30,7 +30,7 @@ _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # trafilatura's own minimum for a main text (MIN_EXTRACTED_SIZE, 250) plus room for a title.
 MIN_MAIN_TEXT = 400
-log = logging.getLogger("briefing")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,23 +99,13 @@ def extract_page(html: str, url: str, zone: ZoneInfo) -> Page:
     if lines and title and lines[0] == title:
         lines.pop(0)
     title = strip_site_suffix(title, [site, domain(canonical or url)]) if is_title(title) else ""
-    source = None
-    paragraphs: list[str] = []
-    headlines: set[int] = set()
-    for line in lines:
-        line, tag = strip_source_tag(line)
-        source = source or tag
-        if not line:
-            continue
-        if is_headline_like(line) and len(line.split()) <= 12:
-            headlines.add(len(paragraphs))
-        paragraphs.append(line)
-    if not paragraphs:
+    parsed = from_blocks(title or None, ((line, is_short_headline(line)) for line in lines))
+    if not parsed.paragraphs:
         raise SourceError(f"{url}: no article text found on the page; skipped")
     published, date_only = _published(getattr(document, "date", None), zone, html)
     return Page(
         url=canonical or url,
-        text=ParsedText(title or None, source, tuple(paragraphs), frozenset(headlines)),
+        text=parsed,
         site_name=site,
         published=published,
         date_only=date_only,

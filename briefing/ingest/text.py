@@ -6,13 +6,15 @@ Shared by every kind of source; nothing here touches the file system or network.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from charset_normalizer import from_bytes
 
 from briefing.errors import SourceError
+from briefing.language import split_sentences
+from briefing.models import Article
 
 # A source tag as news wires print it: "/Telegraph/" alone, leading or trailing a paragraph.
 _TAG = r"/(?P<tag>[A-Z][\w.&'’ -]{1,38}[\w.])/"
@@ -20,10 +22,12 @@ _LEADING_TAG = re.compile(rf"^{_TAG}(?=\S)")
 _TRAILING_TAG = re.compile(rf"(?:^|\s){_TAG}$")
 _ONLY_TAG = re.compile(rf"^{_TAG}$")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
-_SPACES = re.compile(r"\s+")
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
 _FINAL = re.compile(r"[.!?…](?:[\"'”’»)\]]*)$")
 HEADLINE_MAX_WORDS = 25
+# A line with no sentence ending and at most this many words is a headline even inside a
+# page's or a file's running text (a subhead); longer ones are text that lost its full stop.
+SHORT_HEADLINE_WORDS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,11 @@ def is_headline_like(text: str) -> bool:
     return len(text.split()) <= HEADLINE_MAX_WORDS and not _FINAL.search(text)
 
 
+def is_short_headline(text: str) -> bool:
+    """A line short enough to be a headline wherever it stands, even with no mark-up saying so."""
+    return is_headline_like(text) and len(text.split()) <= SHORT_HEADLINE_WORDS
+
+
 def ends_like_sentence(text: str) -> bool:
     return bool(_FINAL.search(text.rstrip()))
 
@@ -88,6 +97,23 @@ class ParsedText:
     headline_paragraphs: frozenset[int]
     site_name: str | None = None  # a saved page's own metadata, as for pages fetched
     published: datetime | None = None
+
+
+def from_blocks(title: str | None, blocks: Iterable[tuple[str, bool]]) -> ParsedText:
+    """Blocks of text (each with whether it is a heading) → paragraphs: source tags such as
+    `/Telegraph/` taken out (the first names the source), empty blocks dropped, headings marked."""
+    source = None
+    paragraphs: list[str] = []
+    headlines: set[int] = set()
+    for block, heading in blocks:
+        text, tag = strip_source_tag(block)
+        source = source or tag
+        if not text:
+            continue
+        if heading:
+            headlines.add(len(paragraphs))
+        paragraphs.append(text)
+    return ParsedText(title, source, tuple(paragraphs), frozenset(headlines))
 
 
 def parse_plain_text(text: str) -> ParsedText:
@@ -104,7 +130,7 @@ def parse_plain_text(text: str) -> ParsedText:
     paragraphs: list[str] = []
     single_line: list[bool] = []
     for block in blocks:
-        paragraph = _SPACES.sub(" ", block).strip()
+        paragraph = " ".join(block.split())
         paragraph, tag = strip_source_tag(paragraph)
         if tag and source is None:
             source = tag
@@ -243,3 +269,37 @@ def rewrite_paragraphs(text: ParsedText, rewrite: Callable[[str], str]) -> tuple
                 headlines.add(len(kept))
             kept.append(new)
     return replace(text, paragraphs=tuple(kept), headline_paragraphs=frozenset(headlines)), changed
+
+
+def article_from(
+    text: ParsedText,
+    *,
+    title: str | None,
+    source: str,
+    language: str,
+    path: str | None = None,
+    url: str | None = None,
+    published: datetime | None = None,
+) -> Article:
+    """The article of a parsed text (ids are given later, by de-duplication).
+
+    With no title, the opening of its first sentence is the title: with `language: auto`
+    the article's language is told later, and any model finds a first sentence's end
+    well enough for a title, which is clipped anyway.
+    """
+    if not title:
+        first = split_sentences(text.paragraphs[0], language)
+        title_from_text, title = True, clip_title(first[0] if first else text.paragraphs[0])
+    else:
+        title_from_text = False
+    return Article(
+        id="",
+        title=title,
+        source=source,
+        paragraphs=text.paragraphs,
+        path=path,
+        url=url,
+        published=published,
+        headline_paragraphs=text.headline_paragraphs,
+        title_from_text=title_from_text,
+    )

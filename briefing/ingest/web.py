@@ -20,18 +20,19 @@ from urllib.parse import urlsplit
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from briefing.config import Config, FeedSource, UrlSource
+from briefing.config import FeedSource, IngestConfig, UrlSource
 from briefing.errors import SourceError
 from briefing.ingest.feeds import FEED_TYPES, Entry, parse_feed
 from briefing.ingest.http import Deadline, HttpClient
 from briefing.ingest.metadata import shared_suffix, site_name, strip_site_suffix
 from briefing.ingest.pages import Page, fetch_page
-from briefing.ingest.text import ParsedText, clip_title
+from briefing.ingest.text import ParsedText, article_from
 from briefing.ingest.window import Window
-from briefing.language import split_sentences
 from briefing.models import Article, Skipped
 
-log = logging.getLogger("briefing")
+log = logging.getLogger(__name__)
+# The package's logger, which the CLI gives its handler: the bar moves its messages above itself.
+_TOP = logging.getLogger(__name__.partition(".")[0])
 
 WebSource = FeedSource | UrlSource
 
@@ -45,7 +46,7 @@ class SourceResult:
 
 def read_web_sources(
     sources: Sequence[WebSource],
-    config: Config,
+    config: IngestConfig,
     window: Window,
     client: HttpClient,
     progress: bool = False,
@@ -84,7 +85,7 @@ def read_web_sources(
     return [r for r in results if r is not None]
 
 
-def run_out(config: Config) -> str:
+def run_out(config: IngestConfig) -> str:
     return f"the run's time for sources (fetch.run_timeout: {config.fetch.run_timeout:g}s) ran out"
 
 
@@ -93,7 +94,7 @@ def source_label(source: WebSource) -> str:
 
 
 def _read_source(
-    source: WebSource, config: Config, window: Window, client: HttpClient, run_deadline: float | None
+    source: WebSource, config: IngestConfig, window: Window, client: HttpClient, run_deadline: float | None
 ) -> SourceResult:
     """Everything one source gives; any failure in it, of any kind, is this source's alone."""
     label = source_label(source)
@@ -129,7 +130,7 @@ def _read_source(
 
 
 def _read_feed(
-    source: FeedSource, config: Config, window: Window, client: HttpClient, deadline: Deadline
+    source: FeedSource, config: IngestConfig, window: Window, client: HttpClient, deadline: Deadline
 ) -> tuple[list[Article], list[Skipped], int, int]:
     """The feed's articles of the window, what was skipped, the entries in the window, all entries."""
     response = client.get(source.feed, accept=FEED_TYPES, deadline=deadline)
@@ -173,7 +174,7 @@ def _entry_article(
     entry: Entry,
     name: str,
     source: FeedSource,
-    config: Config,
+    config: IngestConfig,
     client: HttpClient,
     deadline: Deadline | None,
 ) -> Article:
@@ -200,7 +201,7 @@ def _entry_article(
 
 
 def _read_page(
-    source: UrlSource, config: Config, window: Window, client: HttpClient, deadline: Deadline
+    source: UrlSource, config: IngestConfig, window: Window, client: HttpClient, deadline: Deadline
 ) -> tuple[list[Article], list[Skipped], int, int]:
     page = _fetch(source, config, client, deadline)
     if not window.contains(page.published, page.date_only):
@@ -212,7 +213,7 @@ def _read_page(
     return [_article(page.text, page.text.title, name, page.url, page, config.language)], [], 1, 1
 
 
-def _fetch(source: UrlSource, config: Config, client: HttpClient, deadline: Deadline) -> Page:
+def _fetch(source: UrlSource, config: IngestConfig, client: HttpClient, deadline: Deadline) -> Page:
     page = fetch_page(client, source.url, config.zone, deadline=deadline)
     # The page may name a canonical URL elsewhere; the user's own URL is the one shown.
     return Page(source.url, page.text, page.site_name, page.published, page.date_only)
@@ -221,23 +222,9 @@ def _fetch(source: UrlSource, config: Config, client: HttpClient, deadline: Dead
 def _article(
     text: ParsedText, title: str | None, name: str, url: str | None, item: Entry | Page, language: str
 ) -> Article:
-    return Article(
-        id="",
-        title=title or _title_from(text, language),
-        source=text.source or name,
-        paragraphs=text.paragraphs,
-        url=url,
-        published=item.published,
-        headline_paragraphs=text.headline_paragraphs,
-        title_from_text=not title,
+    return article_from(
+        text, title=title, source=text.source or name, language=language, url=url, published=item.published
     )
-
-
-def _title_from(text: ParsedText, language: str) -> str:
-    # With `auto` the article's language is told later: any model finds a first
-    # sentence's end well enough for a title, which is clipped anyway.
-    first = split_sentences(text.paragraphs[0], language)
-    return clip_title(first[0] if first else text.paragraphs[0])
 
 
 def _words(text: ParsedText) -> int:
@@ -256,7 +243,7 @@ def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
         return
     with (
         tqdm(total=total, unit="source", desc="fetching", leave=False, file=sys.stderr) as bar,
-        logging_redirect_tqdm(loggers=[log]) if log.handlers else nullcontext(),
+        logging_redirect_tqdm(loggers=[_TOP]) if _TOP.handlers else nullcontext(),
     ):
 
         def advance() -> None:

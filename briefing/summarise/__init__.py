@@ -11,90 +11,63 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from briefing.language import is_dangling
 from briefing.models import Passage, Sentence
-from briefing.summarise.budget import Budget
+from briefing.summarise.budget import sentence_limit
 from briefing.summarise.clean import is_clean
 from briefing.summarise.clean import word_count as _word_count
 from briefing.summarise.rankers import Ranked, rank_sentences
 from briefing.summarise.repeats import Gist, similarity
 
-__all__ = ["SummaryOptions", "is_clean", "select", "similarity", "summarise"]
+if TYPE_CHECKING:
+    from briefing.config import SummaryConfig
 
-
-@dataclass(frozen=True, slots=True)
-class SummaryOptions:
-    algorithm: str = "concepts"
-    # Length: exactly one of sentences, words (a cap never exceeded) or ratio
-    # (a share of the input's sentences) applies; words, then ratio, win over sentences.
-    sentences: int = 4
-    words: int | None = None
-    ratio: float | None = None
-    redundancy: float = 0.6
-    # Maximal marginal relevance (Carbonell & Goldstein 1998): None = off; λ in [0, 1]
-    # trades rank (1) against novelty (0) at each pick, on top of the redundancy threshold.
-    mmr: float | None = None
-    order: str = "source"
-    min_words: int = 6
-    language: str = "english"
-    # 0 = off; 1 = a sentence that leans on what came before ("He said…", "This…")
-    # is taken only after every sentence that stands alone.
-    dangling_penalty: float = 0.5
-
-    @property
-    def budget(self) -> Budget:
-        """The length and repeat rules, for algorithms that choose the whole summary at once."""
-        return Budget(
-            words=self.words,
-            sentences=self.sentences,
-            ratio=self.ratio,
-            min_words=self.min_words,
-            redundancy=self.redundancy,
-            dangling_penalty=self.dangling_penalty,
-        )
+__all__ = ["is_clean", "select", "similarity", "summarise"]
 
 
 def summarise(
-    passages: Sequence[Passage], options: SummaryOptions, keywords: Sequence[str] = ()
+    passages: Sequence[Passage], summary: SummaryConfig, language: str, keywords: Sequence[str] = ()
 ) -> list[Sentence]:
-    """The summary of passages already in reading order, best sentence first."""
-    ranked = rank_sentences(
-        passages, options.algorithm, options.language, keywords=keywords, budget=options.budget
-    )
-    return select(ranked, options)
+    """The summary of passages already in reading order, best sentence first.
+
+    `summary` is the config's `summary:` section: algorithm, length and repeat rules.
+    """
+    ranked = rank_sentences(passages, summary.algorithm, language, keywords=keywords, budget=summary)
+    return select(ranked, summary, language)
 
 
-def select(ranked: Sequence[Ranked | Sentence], options: SummaryOptions) -> list[Sentence]:
+def select(ranked: Sequence[Ranked | Sentence], summary: SummaryConfig, language: str) -> list[Sentence]:
     """Greedy by rank: skip unclean sentences and repeats of one already chosen.
 
     Sentences that do not stand alone are moved down the ranking by
     `dangling_penalty` × the number of sentences. Between repeats of equal
     score the earlier is kept, unless a later one says all it says and more.
-    With `options.words`, a sentence that would pass the cap is skipped and a
+    With `summary.words`, a sentence that would pass the cap is skipped and a
     shorter one further down may still fit.
     """
     items = [r if isinstance(r, Ranked) else Ranked(r, -float(i)) for i, r in enumerate(ranked)]
-    demote = options.dangling_penalty * len(items)
+    demote = summary.dangling_penalty * len(items)
     order = sorted(
         range(len(items)),
-        key=lambda i: (i + (demote if is_dangling(items[i].sentence.text, options.language) else 0.0), i),
+        key=lambda i: (i + (demote if is_dangling(items[i].sentence.text, language) else 0.0), i),
     )
-    pool = _Pool([items[i] for i in order], options)
-    target = _sentence_target(options, len(items))
-    budget = options.words
+    pool = _Pool([items[i] for i in order], summary.min_words, language)
+    limit = sentence_limit(summary, len(items))
+    target = len(items) if limit is None else limit
+    budget = summary.words
     chosen: list[tuple[Ranked, Gist]] = []
     used = 0
     taken = [False] * len(pool.items)
-    while len(chosen) < target and (budget is None or budget - used >= options.min_words):
-        pick = _next_pick(pool, taken, chosen, options)
+    while len(chosen) < target and (budget is None or budget - used >= summary.min_words):
+        pick = _next_pick(pool, taken, chosen, summary.mmr)
         if pick is None:
             break
         taken[pick] = True
         item, gist = pool.items[pick], pool.gist(pick)
         length = _word_count(item.sentence)
-        if any(gist.repeats(other, options.redundancy) for _, other in chosen):
+        if any(gist.repeats(other, summary.redundancy) for _, other in chosen):
             continue
         if budget is not None and used + length > budget:
             continue
@@ -137,19 +110,14 @@ def _tie_key(score: float) -> float:
     return float(f"{score:.9g}")
 
 
-def _sentence_target(options: SummaryOptions, total: int) -> int:
-    limit = options.budget.sentence_limit(total)
-    return total if limit is None else limit
-
-
 class _Pool:
     """Candidates in demoted rank order; whether each is clean and what it says are
     worked out when first needed (a topic of thousands of sentences looks at a few)."""
 
-    def __init__(self, items: list[Ranked], options: SummaryOptions) -> None:
+    def __init__(self, items: list[Ranked], min_words: int, language: str) -> None:
         self.items = items
-        self._language = options.language
-        self._min_words = options.min_words
+        self._language = language
+        self._min_words = min_words
         self._gists: dict[int, Gist] = {}
         self._usable: dict[int, bool] = {}
 
@@ -168,17 +136,18 @@ def _next_pick(
     pool: _Pool,
     taken: Sequence[bool],
     chosen: Sequence[tuple[Ranked, Gist]],
-    options: SummaryOptions,
+    mmr: float | None,
 ) -> int | None:
-    """The next candidate: the best remaining by rank, or by MMR when it is on.
+    """The next candidate: the best remaining by rank, or by maximal marginal relevance
+    (Carbonell & Goldstein 1998) when `summary.mmr` is on.
 
     MMR's relevance is rank-based (1 for the best candidate, falling linearly),
     so it means the same for every algorithm whatever the scale of its scores.
     """
     remaining = (k for k in range(len(pool.items)) if not taken[k] and pool.usable(k))
-    if options.mmr is None or not chosen:
+    if mmr is None or not chosen:
         return next(remaining, None)
-    weight = options.mmr
+    weight = mmr
     size = len(pool.items)
     best, best_value = None, -math.inf
     for k in remaining:

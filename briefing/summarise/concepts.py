@@ -20,6 +20,7 @@ scored the same on DUC 2006 but took 0.1–2.8 s a topic (docs/benchmarks.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,16 +28,19 @@ from scipy import sparse
 
 from briefing.language import is_dangling, stemmer, stop_words, words
 from briefing.models import Sentence
-from briefing.summarise.budget import Budget
+from briefing.summarise.budget import sentence_limit
 from briefing.summarise.clean import is_clean, word_count
 from briefing.summarise.repeats import Gist, repeat_pairs
+
+if TYPE_CHECKING:
+    from briefing.config import SummaryConfig
 
 Scores = NDArray[np.float64]
 Concept = tuple[str, str]
 
 
 def concepts(
-    sentences: Sequence[Sentence], language: str, *, budget: Budget, min_sources: float = 3
+    sentences: Sequence[Sentence], language: str, *, budget: SummaryConfig, min_sources: float = 3
 ) -> Scores:
     """Scores that rank the chosen summary first, in the order it was chosen, then the rest.
 
@@ -120,7 +124,7 @@ def sentence_concepts(text: str, language: str) -> frozenset[Concept]:
     )
 
 
-def _eligible(sentence: Sentence, budget: Budget, language: str) -> bool:
+def _eligible(sentence: Sentence, budget: SummaryConfig, language: str) -> bool:
     if not is_clean(sentence, budget.min_words):
         return False
     if budget.words is not None and word_count(sentence) > budget.words:
@@ -132,11 +136,11 @@ def _greedy(
     sentences: Sequence[Sentence],
     candidates: Sequence[int],
     coverage: ConceptCoverage,
-    budget: Budget,
+    budget: SummaryConfig,
     language: str,
 ) -> list[int]:
     """The candidates chosen by value added per word (or per sentence), in the order chosen."""
-    limit = budget.sentence_limit(len(sentences))
+    limit = sentence_limit(budget, len(sentences))
     if not candidates or limit == 0:
         return []
     held = sparse.csr_matrix(coverage.occurrence[list(candidates)])

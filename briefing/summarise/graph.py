@@ -70,20 +70,14 @@ def reduction(sentences: Sequence[Sentence], language: str) -> Scores:
     PageRank (and without sumy's quirk for one-token sentences).
     """
     token_lists = [sentence_tokens(s.text, language) for s in sentences]
-    n = len(token_lists)
-    if n == 0:
+    if not token_lists:
         return np.zeros(0)
-    counts, lengths = _count_matrix(token_lists)
-    log_length = np.log(np.maximum(lengths, 1))
 
-    def weigh(block: sparse.csr_matrix, rows: NDArray[np.int64]) -> sparse.csr_matrix:
-        row_of = np.repeat(rows, np.diff(block.indptr))
-        norm = log_length[row_of] + log_length[block.indices]
-        keep = (norm > 0) & (row_of != block.indices)  # no edge to itself
-        block.data = np.where(keep, block.data / np.where(keep, norm, 1.0), 0.0)
-        return block
+    def edge(shared: NDArray[np.float64], norm: NDArray[np.float64], itself: NDArray[np.bool_]) -> Scores:
+        keep = (norm > 0) & ~itself  # no edge to itself
+        return np.where(keep, shared / np.where(keep, norm, 1.0), 0.0)
 
-    weights = _blocked_product(counts, weigh)
+    weights = _overlap_graph(token_lists, edge)
     return np.asarray(weights.sum(axis=1)).ravel()
 
 
@@ -105,18 +99,13 @@ def lexrank_scores(
     degree = np.asarray(adjacency.sum(axis=1), dtype=np.float64).ravel()
     degree[degree == 0] = 1.0
     transposed = sparse.csr_matrix(adjacency.T.astype(np.float64))
-    p = np.full(n, 1.0 / n)
-    for _ in range(MAX_ITERATIONS):
-        step = transposed @ (p / degree)
-        length = float(np.linalg.norm(step))
-        if length == 0.0:
-            return np.zeros(n)
-        step /= length
-        change = float(np.linalg.norm(step - p))
-        p = step
-        if change <= epsilon:
-            break
-    return p
+
+    def step(p: Scores) -> Scores | None:
+        moved: Scores = transposed @ (p / degree)
+        length = float(np.linalg.norm(moved))
+        return moved / length if length else None
+
+    return _power_iteration(step, n, epsilon)
 
 
 def textrank_scores(
@@ -125,31 +114,56 @@ def textrank_scores(
     n = len(token_lists)
     if n == 0:
         return np.zeros(0)
-    counts, lengths = _count_matrix(token_lists)
-    log_length = np.log(np.maximum(lengths, 1))
 
-    def weigh(block: sparse.csr_matrix, rows: NDArray[np.int64]) -> sparse.csr_matrix:
+    def edge(shared: NDArray[np.float64], norm: NDArray[np.float64], itself: NDArray[np.bool_]) -> Scores:
         # sumy: shared tokens / (log len₁ + log len₂), or the shared count when that is 0 (both length 1)
-        row_of = np.repeat(rows, np.diff(block.indptr))
-        norm = log_length[row_of] + log_length[block.indices]
         zero = np.isclose(norm, 0.0)
-        block.data = np.where(zero, block.data, block.data / np.where(zero, 1.0, norm))
-        return block
+        return np.where(zero, shared, shared / np.where(zero, 1.0, norm))
 
-    weights = _blocked_product(counts, weigh)
+    weights = _overlap_graph(token_lists, edge)
     row_sum = np.asarray(weights.sum(axis=1)).ravel()
     # sumy adds 1e-7 to every row sum against division by zero; so do we, to rank the same.
     weights.data /= np.repeat(row_sum + 1e-7, np.diff(weights.indptr))  # in place: the graph is the big part
     transposed = weights.T  # a CSC view, no copy
+
+    def step(p: Scores) -> Scores:
+        # (1 - d)/n · J + d · W, applied without building the dense teleport matrix.
+        moved: Scores = (1.0 - damping) / n * p.sum() + damping * (transposed @ p)
+        return moved
+
+    return _power_iteration(step, n, epsilon)
+
+
+def _power_iteration(step: Callable[[Scores], Scores | None], n: int, epsilon: float) -> Scores:
+    """p ← step(p) from the uniform vector until p moves by at most epsilon (sumy's stopping rule);
+    zeros when a step has nowhere to go (None)."""
     p = np.full(n, 1.0 / n)
     for _ in range(MAX_ITERATIONS):
-        # (1 - d)/n · J + d · W, applied without building the dense teleport matrix.
-        step = (1.0 - damping) / n * p.sum() + damping * (transposed @ p)
-        change = float(np.linalg.norm(step - p))
-        p = step
+        moved = step(p)
+        if moved is None:
+            return np.zeros(n)
+        change = float(np.linalg.norm(moved - p))
+        p = moved
         if change <= epsilon:
             break
     return p
+
+
+def _overlap_graph(
+    token_lists: Sequence[Sequence[str]],
+    edge: Callable[[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]], Scores],
+) -> sparse.csr_matrix:
+    """TextRank's word-overlap graph: shared tokens of each pair of sentences, weighted by `edge`
+    given them, log len₁ + log len₂, and whether the pair is a sentence with itself."""
+    counts, lengths = _count_matrix(token_lists)
+    log_length = np.log(np.maximum(lengths, 1))
+
+    def weigh(block: sparse.csr_matrix, rows: NDArray[np.int64]) -> sparse.csr_matrix:
+        row_of = np.repeat(rows, np.diff(block.indptr))
+        block.data = edge(block.data, log_length[row_of] + log_length[block.indices], row_of == block.indices)
+        return block
+
+    return _blocked_product(counts, weigh)
 
 
 def _count_matrix(token_lists: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, NDArray[np.int64]]:

@@ -15,12 +15,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.language import SumyTokenizer, stemmer, stop_words
 from briefing.models import Passage, PassageKind, Sentence
-from briefing.summarise.budget import Budget
+from briefing.summarise.budget import default_summary
 from briefing.summarise.registry import Algorithm, get_algorithm, load_implementation
+
+if TYPE_CHECKING:
+    from briefing.config import SummaryConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +37,13 @@ def rank_sentences(
     algorithm: str,
     language: str,
     keywords: Sequence[str] = (),
-    budget: Budget | None = None,
+    budget: SummaryConfig | None = None,
 ) -> list[Ranked]:
     """Every body sentence of the passages, best first (ties: reading order).
 
     An algorithm that chooses the whole summary at once (`Algorithm.chooses_set`)
-    is given `budget` (default: `Budget()`) and ranks its chosen sentences first.
+    is given `budget`, the `summary:` rules (default: the schema's), and ranks its chosen
+    sentences first.
     """
     spec = get_algorithm(algorithm)
     if spec.is_sumy:
@@ -47,7 +51,7 @@ def rank_sentences(
     sentences = [s for p in passages if p.kind is PassageKind.BODY for s in p.sentences]
     if not sentences:
         return []
-    extra: dict[str, object] = {"budget": budget or Budget()} if spec.chooses_set else {}
+    extra: dict[str, object] = {"budget": budget or default_summary()} if spec.chooses_set else {}
     scores = load_implementation(spec)(sentences, language, **dict(spec.params), **extra)
     return _best_first(sentences, [float(s) for s in scores])
 

@@ -21,16 +21,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
 from briefing.language import content_stems
-from briefing.models import Evidence, Passage, PassageKind, Topic
+from briefing.models import Evidence, Passage, PassageKind
 from briefing.topics.sequence import CENTROID_WEIGHT, TYPICAL_SEED_SIMILARITY, decode
 from briefing.vectors import count_matrix, idf, tfidf
 
-__all__ = ["TopicLabels", "TopicSpec", "assign_topics"]
+if TYPE_CHECKING:
+    from briefing.config import TopicConfig
+
+__all__ = ["TopicLabels", "assign_topics"]
 
 # Title and description words are weaker evidence than chosen keywords.
 DESCRIPTION_WEIGHT = 0.25
@@ -41,15 +45,9 @@ SEED_MARGIN = 2.0
 # Rounds of self-training: the passages placed in one round seed the centroids of the
 # next, so a topic learns the day's vocabulary beyond its keywords (Yarowsky 1995).
 SELF_TRAINING_ROUNDS = 1
-
-
-@dataclass(frozen=True, slots=True)
-class TopicSpec:
-    """A configured topic as the assigner needs it."""
-
-    topic: Topic
-    weights: tuple[float, ...] = ()  # one per keyword; 1.0 when absent
-    examples: tuple[str, ...] = ()
+# A topic whose seed passages are barely alike (median cosine below this) is not scaled up
+# further: at most TYPICAL_SEED_SIMILARITY / MIN_TYPICAL_SIMILARITY = 5 times.
+MIN_TYPICAL_SIMILARITY = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,24 +69,25 @@ class _Terms:
 
 def assign_topics(
     articles: Sequence[Sequence[Passage]],
-    specs: Sequence[TopicSpec],
+    topics: Sequence[TopicConfig],
     language: str = "english",
     titles: Sequence[str] | None = None,
 ) -> TopicLabels:
-    """The configured topic of every passage, article by article, in reading order."""
+    """The configured topic (its index in `topics`, the config's `topics:`) of every passage,
+    article by article, in reading order."""
     titles = list(titles) if titles is not None else [""] * len(articles)
     flat = [p for passages in articles for p in passages]
     n = len(flat)
-    if not specs or not flat:
+    if not topics or not flat:
         return TopicLabels((-1,) * n, (Evidence(0.0, ()),) * n)
     stems = [content_stems(p.text, language) for p in flat]
     title_stems = [content_stems(t, language) for t in titles]
     counts, vocab = count_matrix([*stems, *title_stems])
     weights = idf(counts)
     vectors = tfidf(counts, weights)
-    terms = _terms(specs, language)
+    terms = _terms(topics, language)
     keyword = _keyword_scores([*stems, *title_stems], terms, counts, vocab)
-    described = _described(specs, vocab, weights, language)
+    described = _described(topics, vocab, weights, language)
     seeds = _keyword_seeds(keyword)
     labels, scores = np.full(n, -1), np.zeros(n)
     for _ in range(SELF_TRAINING_ROUNDS + 1):
@@ -107,22 +106,21 @@ def assign_topics(
 # --- configured topics -------------------------------------------------------------
 
 
-def _terms(specs: Sequence[TopicSpec], language: str) -> _Terms:
+def _terms(topics: Sequence[TopicConfig], language: str) -> _Terms:
     weights: dict[str, dict[int, float]] = {}
     shown: dict[str, str] = {}
-    for column, spec in enumerate(specs):
-        for text in (spec.topic.title, spec.topic.description):
+    for column, topic in enumerate(topics):
+        for text in (topic.title, topic.description):
             for stem in content_stems(text, language):
                 weights.setdefault(stem, {}).setdefault(column, DESCRIPTION_WEIGHT)
                 shown.setdefault(stem, stem)
-        keyword_weights = spec.weights or (1.0,) * len(spec.topic.keywords)
-        for keyword, weight in zip(spec.topic.keywords, keyword_weights, strict=True):
-            phrase = " ".join(content_stems(keyword, language))
+        for keyword in topic.weighted_keywords():
+            phrase = " ".join(content_stems(keyword.term, language))
             if phrase:
-                weights.setdefault(phrase, {})[column] = weight
-                shown[phrase] = keyword
+                weights.setdefault(phrase, {})[column] = keyword.weight
+                shown[phrase] = keyword.term
     phrases = tuple(weights)
-    matrix = np.zeros((len(phrases), len(specs)))
+    matrix = np.zeros((len(phrases), len(topics)))
     for row, phrase in enumerate(phrases):
         for column, weight in weights[phrase].items():
             matrix[row, column] = weight
@@ -177,15 +175,16 @@ def _keyword_seeds(keyword: np.ndarray) -> np.ndarray:
 
 
 def _described(
-    specs: Sequence[TopicSpec], vocab: dict[str, int], weights: np.ndarray, language: str
+    topics: Sequence[TopicConfig], vocab: dict[str, int], weights: np.ndarray, language: str
 ) -> sp.csr_matrix:
     """Each topic's own words (title, description, keywords, examples) as one TF-IDF vector."""
     given, _ = count_matrix(
         [
             content_stems(
-                " ".join((s.topic.title, s.topic.description, *s.topic.keywords, *s.examples)), language
+                " ".join((t.title, t.description, *(k.term for k in t.weighted_keywords()), *t.examples)),
+                language,
             )
-            for s in specs
+            for t in topics
         ],
         vocab,
     )
@@ -242,7 +241,7 @@ def _centroid_scores(vectors: sp.csr_matrix, seeds: np.ndarray, described: sp.cs
             for column in range(n_topics)
         ]
     )
-    scaled: np.ndarray = similarity * (TYPICAL_SEED_SIMILARITY / np.maximum(typical, 0.05))
+    scaled: np.ndarray = similarity * (TYPICAL_SEED_SIMILARITY / np.maximum(typical, MIN_TYPICAL_SIMILARITY))
     return scaled
 
 

@@ -14,12 +14,12 @@ list. Every other story is one line under "More stories" in its section.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from briefing.models import Passage, PassageKind, Section, Story, Topic
+from briefing.models import OTHER_SECTION, STORIES_SECTION, Passage, PassageKind, Section, Story, Topic
 
-# Section ids are the configured topics' ids; these two name the sections that are not a topic.
-OTHER_SECTION = "other"
-STORIES_SECTION = "stories"
+if TYPE_CHECKING:
+    from briefing.config import TopicConfig
 
 
 def topic_cuts(articles: Sequence[Sequence[Passage]], labels: Sequence[int]) -> dict[int, set[int]]:
@@ -48,16 +48,20 @@ def topic_of_story(story: Story, label_of: dict[tuple[str, int], int]) -> int:
 
 def make_sections(
     stories: Sequence[Story],
-    topics: Sequence[Topic],
+    configured: Sequence[TopicConfig],
     topic_of: Sequence[int],
     other_title: str,
     featured: int,
     quotable: Sequence[bool] | None = None,
 ) -> tuple[Section, ...]:
-    """Sections in config order, then the rest; `topic_of` gives each story's topic index or -1.
+    """Sections in config order, then the rest; `topic_of` gives each story's topic (its index
+    in `configured`, the config's `topics:`) or -1.
 
     Only `quotable` stories (ones with a sentence a summary could quote) are shown whole.
     """
+    topics = [
+        Topic(t.id, t.title, tuple(k.term for k in t.weighted_keywords()), t.description) for t in configured
+    ]
     quotable = quotable if quotable is not None else [True] * len(stories)
     candidates = [k for k in range(len(stories)) if quotable[k]]
     shown = set(candidates[:featured])

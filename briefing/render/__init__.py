@@ -1,4 +1,4 @@
-"""Render: a Briefing → the text of each output file (Markdown, HTML, JSON).
+"""Render: a Briefing → the text of each output file (Markdown, HTML, text, JSON).
 
 Templates are Jinja2, looked up first in the user's template folder and then in
 the bundled set. HTML templates autoescape, so article text stays text;
@@ -7,7 +7,6 @@ Markdown output escapes the characters Markdown would act on.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from importlib import resources
@@ -28,17 +27,18 @@ from markupsafe import Markup
 
 from briefing.errors import ConfigError
 from briefing.language import language_code
-from briefing.models import Article, Briefing, Evidence, Passage, Sentence, Story
+from briefing.models import Article, Briefing, Story
+from briefing.render.records import briefing_json, sentence_record, skipped_record
 
+TEMPLATES_FOLDER = "templates"
 FORMATS: dict[str, str] = {"md": "briefing.md.j2", "html": "briefing.html.j2", "txt": "briefing.txt.j2"}
 JSON_FORMAT = "json"
-# The shape of briefing.json; raised when it changes in a way a reader of the file must know.
-JSON_VERSION = 2
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
 
 
 def bundled_templates() -> Path:
-    return Path(str(resources.files("briefing.templates")))
+    """The templates shipped with the package (`briefing/templates/`, package data)."""
+    return Path(str(resources.files("briefing") / TEMPLATES_FOLDER))
 
 
 def environment(template_dir: Path | None) -> Environment:
@@ -79,7 +79,7 @@ def render(briefing: Briefing, formats: Sequence[str], template_dir: Path | None
     rendered: dict[str, str] = {}
     for fmt in formats:
         if fmt == JSON_FORMAT:
-            rendered["briefing.json"] = to_json(briefing)
+            rendered["briefing.json"] = briefing_json(briefing)
             continue
         try:
             text = env.get_template(FORMATS[fmt]).render(context)
@@ -199,7 +199,7 @@ def template_context(briefing: Briefing) -> dict[str, Any]:
         "article_count": len(briefing.articles),
         "source_count": len(outlets),
         "story_count": len(briefing.stories),
-        "skipped": [{"source": s.source, "reason": s.reason} for s in briefing.skipped],
+        "skipped": [skipped_record(s) for s in briefing.skipped],
     }
 
 
@@ -211,89 +211,3 @@ def citation_numbers(briefing: Briefing) -> dict[str, int]:
             for sentence in story.summary:
                 numbers.setdefault(sentence.article_id, len(numbers) + 1)
     return numbers
-
-
-def sentence_record(sentence: Sentence, article: Article) -> dict[str, Any]:
-    """One quoted sentence with its source and where in the article it stands."""
-    return {
-        "text": sentence.text,
-        "article": article.id,
-        "source": article.source,
-        "url": article.url or article.path or "",
-        "paragraph": sentence.paragraph,
-        "start": sentence.start,
-        "end": sentence.end,
-    }
-
-
-def story_record(story: Story, briefing: Briefing, shown: bool) -> dict[str, Any]:
-    """One story as `briefing.json` and `briefing topics --json` give it."""
-    by_id = {article.id: article for article in briefing.articles}
-    return {
-        "id": story.id,
-        "title": story.title,
-        "terms": list(story.terms),
-        "shown": shown,
-        "language": story.language,
-        "articles": [
-            {"id": a, "headline": headline}
-            for a, headline in zip(story.article_ids, story.headlines, strict=True)
-        ],
-        "sources": list(story.sources),
-        "counts": {"articles": len(story.article_ids), "sources": len(story.sources)},
-        "published": story.newest.isoformat() if story.newest else None,
-        "summary": [sentence_record(s, by_id[s.article_id]) for s in story.summary],
-        "passages": [passage_record(p, e) for p, e in zip(story.passages, story.evidence, strict=True)],
-    }
-
-
-def section_records(briefing: Briefing) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": section.id,
-            "title": section.title,
-            "topic": section.topic is not None,
-            "stories": [
-                *(story_record(story, briefing, True) for story in section.stories),
-                *(story_record(story, briefing, False) for story in section.more),
-            ],
-        }
-        for section in briefing.sections
-    ]
-
-
-def article_record(article: Article) -> dict[str, Any]:
-    link = {"url": article.url} if article.url else {"path": article.path or ""}
-    return {
-        "id": article.id,
-        "title": article.title,
-        "source": article.source,
-        **link,
-        "published": article.published.isoformat() if article.published else None,
-        **({"also_in": list(article.also_in)} if article.also_in else {}),
-    }
-
-
-def to_json(briefing: Briefing) -> str:
-    """The machine-readable briefing; its shape is a stable interface (README: briefing.json)."""
-    data = {
-        "version": JSON_VERSION,
-        "date": briefing.date.isoformat(),
-        "title": briefing.title,
-        "sections": section_records(briefing),
-        "articles": [article_record(a) for a in briefing.articles],
-        "skipped": [{"source": s.source, "reason": s.reason} for s in briefing.skipped],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def passage_record(passage: Passage, evidence: Evidence) -> dict[str, Any]:
-    """One paragraph of a story, with why it is there: the `passages` items of briefing.json."""
-    return {
-        "article": passage.article_id,
-        "paragraph": passage.index,
-        "kind": passage.kind.value,
-        "text": passage.text,
-        "score": evidence.score,
-        "terms": list(evidence.terms),
-    }

@@ -1,0 +1,310 @@
+"""The application: what each command does, from a config to its result.
+
+Every command the CLI offers is one function here. They take the run lock,
+read the clock, the environment and the network through `Edges` (tests pass
+their own), keep state through the `Store`, and return plain results that
+`render.console` turns into text; none of them prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from briefing.config import Config, FetchConfig, FileSource, SummaryConfig, load_config, parse_config
+from briefing.deliver import MAIL_FORMATS, Mail, Mailing, mail_briefing, require_email, smtp_password
+from briefing.errors import AlreadyRunning, BriefingError, ConfigError, SourceError
+from briefing.ingest import files as file_sources
+from briefing.ingest.http import HttpClient
+from briefing.ingest.window import Window, window_for
+from briefing.mail import compose
+from briefing.models import Briefing
+from briefing.pipeline import Listing, Summary, build_briefing, list_stories, summarise_articles
+from briefing.render import check_templates, render
+from briefing.store import HttpCache, Store
+
+log = logging.getLogger(__name__)
+
+PING_TIMEOUT = 10.0  # seconds; a slow health-check service must not hold up the run
+
+
+def _client(fetch: FetchConfig, cache: HttpCache | None) -> HttpClient:
+    return HttpClient(fetch, cache)
+
+
+@dataclass(frozen=True, slots=True)
+class Edges:
+    """What a command reaches outside the process, besides the files under the output folder."""
+
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    sleep: Callable[[float], None] = time.sleep
+    http: Callable[[FetchConfig, HttpCache | None], HttpClient] = _client
+
+
+def load(path: Path, *, algorithm: str | None = None) -> Config:
+    """The config file, read once; `algorithm` overrides summary.algorithm."""
+    config = load_config(path)
+    if not algorithm:
+        return config
+    summary = {**config.summary.model_dump(exclude_unset=True), "algorithm": algorithm}
+    return config.model_copy(update={"summary": SummaryConfig.model_validate(summary)})
+
+
+def store_of(config: Config, briefings: Path | None = None) -> Store:
+    email = config.email
+    state = config.resolve(email.state) if email and email.state else None
+    return Store(config.resolve(config.output.dir), briefings=briefings, state=state)
+
+
+def output_formats(config: Config) -> tuple[str, ...]:
+    """output.formats, plus the text and HTML files the e-mail is made of when e-mail is configured."""
+    extra = MAIL_FORMATS if config.email else ()
+    return tuple(dict.fromkeys((*config.output.formats, *extra)))
+
+
+def today(config: Config, edges: Edges) -> date:
+    return config.today(edges.now())
+
+
+# ---- build ---------------------------------------------------------------------------------
+
+
+def build(
+    config: Config, *, day: date | None = None, out: Path | None = None, wait: float | None = 0, edges: Edges
+) -> tuple[Path, ...]:
+    """`briefing build`: the briefing for `day` (default: today) written to <out>/<date>/."""
+    store = store_of(config, briefings=out)
+    with store.lock(wait=wait, sleep=edges.sleep):
+        return _build_files(config, store, day or today(config, edges), edges)
+
+
+def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple[Path, ...]:
+    """Build the briefing and write its files; the caller holds the lock."""
+    template_dir = _template_dir(config)
+    formats = output_formats(config)
+    check_templates(template_dir, formats)
+    started = edges.now()
+    with _fetching(config, store, started, edges) as client:
+        briefing = build_briefing(config, day, window=_window(config, store, started, day), client=client)
+    written = tuple(store.write_briefing(day, _render(briefing, config)))
+    if config.window.since == "last-run":  # only that setting needs it; only once the files are safe
+        store.remember_run(started)
+    return written
+
+
+@contextmanager
+def _fetching(config: Config, store: Store, now: datetime, edges: Edges) -> Iterator[HttpClient]:
+    """The HTTP client of one command, with the store's cache, saved when the command is done."""
+    cache = store.http_cache(now.date())
+    client = edges.http(config.fetch, cache)
+    try:
+        yield client
+    finally:
+        cache.save()
+        client.close()
+
+
+def _window(config: Config, store: Store, now: datetime, day: date | None) -> Window:
+    last = store.last_run() if config.window.since == "last-run" else None
+    return window_for(config.window.since, config.zone, now, day, last)
+
+
+def _template_dir(config: Config) -> Path | None:
+    return config.resolve(config.templates) if config.templates else None
+
+
+def _render(briefing: Briefing, config: Config) -> dict[str, str]:
+    """Every output file's text; a template that fails, whatever the error, is a ConfigError naming it."""
+    try:
+        return render(briefing, output_formats(config), _template_dir(config))
+    except BriefingError:
+        raise
+    except Exception as error:  # a user's template can raise anything (TypeError from {{ x - 1 }})
+        log.debug("template failed", exc_info=True)
+        raise ConfigError(
+            f"template {_template_line(error)}: {type(error).__name__}: {error}; fix the template "
+            "(`briefing check` renders every template against a sample)"
+        ) from None
+
+
+def _template_line(error: BaseException) -> str:
+    """'briefing.md.j2, line 12' from the traceback Jinja2 rewrites to point into the template."""
+    found = "(unknown)"
+    trace = error.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith((".j2", ".css", ".html", ".txt", ".md")):
+            found = f"{Path(name).name}, line {trace.tb_lineno}"
+        trace = trace.tb_next
+    return found
+
+
+# ---- run and send --------------------------------------------------------------------------
+
+
+def run(
+    config: Config,
+    *,
+    build: bool = True,
+    day: date | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    wait: float | None = 0,
+    edges: Edges,
+) -> Mailing:
+    """`briefing run`: build the briefing for `day` (default: today) and mail it, once; with
+    `build` off, `briefing send`: mail the briefing already built in out/<date>/.
+
+    Under the run lock; the health check (email.ping_url) hears how it went.
+    """
+    email = require_email(config.email)
+    ping_url = email.ping_url if not dry_run else None
+    try:
+        mail = Mail(
+            email,
+            config.title,
+            smtp_password(email.smtp, edges.environ),
+            config.resolve(email.smtp.ca_file) if email.smtp.ca_file else None,
+            clock=lambda: edges.now().astimezone(config.zone),
+            sleep=edges.sleep,
+        )
+        day = day or today(config, edges)
+        store = store_of(config)
+        with store.lock(wait=wait, sleep=edges.sleep):
+            building = (lambda: _build_files(config, store, day, edges)) if build else None
+            mailing = mail_briefing(mail, store, day, build=building, force=force, dry_run=dry_run)
+    except AlreadyRunning:
+        raise
+    except BriefingError:
+        ping(ping_url, ok=False, fetch=config.fetch, edges=edges)
+        raise
+    ping(ping_url, ok=True, fetch=config.fetch, edges=edges)
+    return mailing
+
+
+def ping(url: str | None, *, ok: bool, fetch: FetchConfig, edges: Edges) -> None:
+    """Tell a health-check service (healthchecks.io style) how the run went; never raises.
+
+    Through the one HTTP client: its deadline (at most PING_TIMEOUT), size limit and
+    address check apply; a ping on a private address needs fetch.allow_private_networks.
+    """
+    if not url:
+        return
+    limits = fetch.model_copy(update={"timeout": min(fetch.timeout, PING_TIMEOUT), "per_host_delay": 0})
+    target = url if ok else url.rstrip("/") + "/fail"
+    client = edges.http(limits, None)
+    try:
+        client.get(target, use_cache=False)
+    except SourceError as error:
+        log.warning("email.ping_url: %s (the run itself is unaffected)", str(error).removesuffix("; skipped"))
+    finally:
+        client.close()
+
+
+# ---- check ---------------------------------------------------------------------------------
+
+# The sample `briefing check` renders the templates with: enough text for a story, its
+# sources and the skipped list to all have something in them.
+SAMPLE_ARTICLE = """Harbour reopens after the storm
+
+The city harbour reopened to ships on Wednesday morning after divers checked every berth.
+Harbour master Ana Petrović said the storm had moved two cranes and sunk a small boat.
+Ferries to the islands will run on their winter timetable from Thursday, the operator said.
+The council will pay for the repairs from its emergency fund, the mayor told reporters.
+
+/Sample Wire/
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    sources: int
+    topics: int
+    unmatched: tuple[str, ...]  # file patterns that match no file yet
+
+
+def check(config: Config, *, edges: Edges) -> Checked:
+    """`briefing check`: render every template `build` would use against a small sample briefing.
+
+    A user template that raises (a filter on the wrong type, a missing key) fails
+    here, with its name and line, rather than in the morning's run.
+    """
+    day = today(config, edges)
+    check_templates(_template_dir(config), output_formats(config))
+    with tempfile.TemporaryDirectory(prefix="briefing-check-") as tmp:
+        Path(tmp, "sample.txt").write_text(SAMPLE_ARTICLE, encoding="utf-8")
+        Path(tmp, "unreadable.txt").write_text("", encoding="utf-8")  # listed under skipped
+        sources = (FileSource(path=str(Path(tmp, "*.txt")), name="Sample"),)
+        sample = config.model_copy(update={"sources": sources, "base_dir": Path(tmp)})
+        top = logging.getLogger(__name__.partition(".")[0])
+        level = top.level
+        top.setLevel(logging.ERROR)  # the sample's own warnings are not the user's
+        try:
+            briefing = build_briefing(sample, day)
+        finally:
+            top.setLevel(level)
+        _render(briefing, config)
+    if config.email is not None:
+        compose(config.email, title=config.title, day=day, text="text", html="<p>html</p>", now=edges.now())
+    unmatched = tuple(
+        source.path
+        for source in config.sources
+        if isinstance(source, FileSource) and not file_sources.expand(source.path, config.base_dir)
+    )
+    return Checked(len(config.sources), len(config.topics), unmatched)
+
+
+# ---- stories and summarize -----------------------------------------------------------------
+
+
+def stories(config: Config, *, files: Sequence[Path] = (), use_topics: bool = True, edges: Edges) -> Listing:
+    """`briefing stories`: the day's stories with every passage and why it joined; `files`
+    are read instead of the configured sources."""
+    if files:
+        config = config.model_copy(
+            update={"sources": tuple(FileSource(path=str(p.resolve())) for p in files)}
+        )
+    store = store_of(config)
+    now = edges.now()
+    cache = store.http_cache(now.date())
+    client = edges.http(config.fetch, cache)
+    try:
+        return list_stories(
+            config, use_topics=use_topics, window=_window(config, store, now, None), client=client
+        )
+    finally:
+        cache.save()
+        client.close()
+
+
+def summarize(
+    config_path: Path,
+    paths: Sequence[Path],
+    *,
+    algorithm: str | None = None,
+    sentences: int | None = None,
+    words: int | None = None,
+) -> Summary:
+    """`briefing summarize`: the given files summarised as one; settings not given come from
+    the config's `summary:` when the config file exists."""
+    files = tuple(FileSource.from_command_line(str(p.resolve())) for p in paths)
+    if config_path.exists():
+        config = load_config(config_path)
+    else:
+        config = parse_config({"sources": [{"path": f.path} for f in files]}, base_dir=Path.cwd())
+    summary = config.summary.model_dump(exclude_unset=True)
+    if algorithm:
+        summary["algorithm"] = algorithm
+    if sentences or words:
+        summary = {k: v for k, v in summary.items() if k not in {"sentences", "words", "ratio"}}
+        summary["sentences" if sentences else "words"] = sentences or words
+    config = config.model_copy(update={"sources": files, "summary": SummaryConfig.model_validate(summary)})
+    return summarise_articles(config)

@@ -1,0 +1,158 @@
+"""What the commands print: the story listing, a summary, the dry-run report, one-line news.
+
+Each function turns one result of `briefing.app` into text; the CLI prints it (or
+logs it, for the lines only `-v` shows) and does no formatting of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefing.models import Story
+from briefing.render.records import (
+    article_record,
+    as_json,
+    section_records,
+    sentence_record,
+    skipped_record,
+)
+
+if TYPE_CHECKING:
+    from briefing.app import Checked
+    from briefing.config import EmailConfig
+    from briefing.deliver import Mailing
+    from briefing.pipeline import Listing, Summary
+
+PASSAGE_CHARS = 60  # a passage's opening, as the listing shows it
+TERMS_CHARS = 36  # the terms that tie a passage to its story, as the listing shows them
+
+
+def listing_json(listing: Listing) -> str:
+    """`briefing stories --json`: the sections and stories with the records of briefing.json."""
+    articles = listing.ingested.articles
+    return as_json(
+        {
+            "sections": section_records(listing.sections, articles),
+            "articles": [article_record(a) for a in articles],
+            "skipped": [skipped_record(k) for k in listing.ingested.skipped],
+        }
+    )
+
+
+def listing_text(listing: Listing) -> str:
+    """`briefing stories`: every story, with each of its passages and why it joined."""
+    articles = listing.ingested.articles
+    by_id = {a.id: a for a in articles}
+    count = sum(len(section.stories) + len(section.more) for section in listing.sections)
+    lines = [f"{count} stories from {len(articles)} articles"]
+    number = 0
+    for section in listing.sections:
+        if section.title:
+            lines += ["", f"== {section.title} =="]
+        shown: list[tuple[Story, bool]] = [
+            *((s, True) for s in section.stories),
+            *((s, False) for s in section.more),
+        ]
+        for story, whole in shown:
+            number += 1
+            counts = f"{len(story.article_ids)} articles, {len(story.sources)} sources"
+            lines += [
+                "",
+                f"{number:>3}. {story.title}  ({counts}; {'shown whole' if whole else 'one line'})",
+                f"     terms: {', '.join(story.terms) or '-'}",
+            ]
+            current = None
+            for passage, evidence in zip(story.passages, story.evidence, strict=True):
+                if passage.article_id != current:
+                    current = passage.article_id
+                    article = by_id[current]
+                    where = article.path or article.url or ""
+                    lines.append(f"     {article.id}  {article.title}  ({article.source}, {where})")
+                terms = (", ".join(evidence.terms) or "-")[:TERMS_CHARS]
+                text = _clip(passage.text, PASSAGE_CHARS)
+                kind = "" if passage.kind.value == "body" else f"[{passage.kind.value}] "
+                score, width = f"{evidence.score:5.2f}", TERMS_CHARS
+                lines.append(f"       ¶{passage.index:<3} {score}  {terms:<{width}}  {kind}{text}")
+    return "\n".join(lines) + "\n"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def summary_text(summary: Summary) -> str:
+    """`briefing summarize`: one sentence a line, like sumy's own command."""
+    return "".join(f"{sentence.text}\n" for sentence in summary.sentences)
+
+
+def summary_json(summary: Summary) -> str:
+    """`briefing summarize --format json`: each sentence with where it stands, and the sources."""
+    articles = summary.ingested.articles
+    by_id = {a.id: a for a in articles}
+    record: dict[str, Any] = {
+        "algorithm": summary.algorithm,
+        "summary": [sentence_record(s, by_id[s.article_id]) for s in summary.sentences],
+        "sources": [
+            {"id": a.id, "title": a.title, "source": a.source, "path": a.path or "", "url": a.url or ""}
+            for a in articles
+        ],
+        "skipped": [skipped_record(k) for k in summary.ingested.skipped],
+    }
+    return as_json(record)
+
+
+def dry_run(mailing: Mailing, email: EmailConfig, state: Path) -> str:
+    """`--dry-run`: the message's headers, envelope and size, and the server it would go to."""
+    assert mailing.outgoing is not None
+    outgoing, smtp = mailing.outgoing, email.smtp
+    message = outgoing.message
+    eml = mailing.folder / "briefing.eml"
+    lines = [f"dry run: nothing sent, nothing recorded; the message is in {eml}"]
+    lines += [
+        f"  {h}: {message[h]}" for h in ("From", "To", "Cc", "Subject", "Date", "Message-ID") if message[h]
+    ]
+    if email.bcc:
+        lines.append(f"  Bcc: {', '.join(email.bcc)}")
+    lines.append(f"  envelope: {outgoing.sender} -> {', '.join(outgoing.recipients)}")
+    size = len(outgoing.as_bytes())
+    lines.append(f"  size: {size // 1024} KB (HTML part {outgoing.html_bytes // 1024} KB)")
+    checked = "certificate checked" if smtp.tls_verify else "certificate NOT checked"
+    security = smtp.security if smtp.security == "none" else f"{smtp.security}, {checked}"
+    login = f", login as {smtp.username} (password from ${smtp.password_env})" if smtp.username else ""
+    lines.append(f"  server: {smtp.host}:{smtp.effective_port} ({security}){login}")
+    lines.append(f"  state: {state}")
+    return "\n".join(lines) + "\n"
+
+
+def already_sent(mailing: Mailing, *, dry_run: bool = False) -> str:
+    """The one line for a date whose briefing reached everyone already (printed by a dry run)."""
+    assert mailing.record is not None
+    record = mailing.record
+    line = (
+        f"the {mailing.day} briefing was already sent at {record.sent_at:%Y-%m-%d %H:%M %z} to "
+        f"{len(record.recipients)} recipient(s) (Message-ID {record.message_id}); "
+        "nothing sent (--force sends it again)"
+    )
+    return f"dry run: {line}\n" if dry_run else line
+
+
+def sent(mailing: Mailing) -> str:
+    assert mailing.record is not None
+    return (
+        f"sent the {mailing.day} briefing to {len(mailing.record.recipients)} recipient(s) "
+        f"(Message-ID {mailing.record.message_id})"
+    )
+
+
+def written(paths: tuple[Path, ...]) -> str:
+    """`briefing build`: only the paths it wrote, one a line."""
+    return "".join(f"{path}\n" for path in paths)
+
+
+def unmatched(pattern: str) -> str:
+    return f"{pattern}: sources[].path matches no files yet"
+
+
+def checked(config_path: Path, result: Checked) -> str:
+    return f"{config_path}: OK ({result.sources} sources, {result.topics} topics)"

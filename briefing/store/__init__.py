@@ -1,0 +1,111 @@
+"""Store: every file briefing keeps between runs, under the output folder.
+
+    <output.dir>/
+      <date>/briefing.*      the day's briefing (and briefing.eml, the message sent)
+      .briefing.lock         one run at a time (store/lock.py)
+      state.json             what was sent, per recipient (store/sent.py; email.state may move it)
+      .cache/http.json       validators and bodies for conditional GET (store/http_cache.py)
+      .cache/last-run.json   when the last build started, for window.since: last-run (store/last_run.py)
+
+Every write is atomic (store/files.py). Each file has its own policy for damage,
+written in its module: the state stops the run (guessing what was sent could send
+a briefing twice); the HTTP cache and the last-run record are warned about and
+started afresh (they only save work). A new kind of file is one module here and
+one method of `Store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from briefing.errors import DeliveryError
+from briefing.store.files import atomic_write
+from briefing.store.http_cache import HttpCache
+from briefing.store.last_run import read_last_run, write_last_run
+from briefing.store.lock import LOCK_FILE, run_lock
+from briefing.store.sent import STATE_FILE, SentLog
+
+__all__ = ["HttpCache", "SentLog", "Store", "atomic_write"]
+
+CACHE_FOLDER = ".cache"
+HTTP_CACHE_FILE = "http.json"
+LAST_RUN_FILE = "last-run.json"
+EML_FILE = "briefing.eml"
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """The files of one output folder.
+
+    `briefings` is where dated briefings (and the run lock) go when not in `folder`
+    (`build --out`); `state` is the state file when `email.state` names another.
+    """
+
+    folder: Path
+    briefings: Path | None = None
+    state: Path | None = None
+
+    @property
+    def briefings_folder(self) -> Path:
+        return self.briefings or self.folder
+
+    @property
+    def state_path(self) -> Path:
+        return self.state or self.folder / STATE_FILE
+
+    @property
+    def sent(self) -> SentLog:
+        return SentLog(self.state_path)
+
+    def lock(self, *, wait: float | None, sleep: Callable[[float], None]) -> AbstractContextManager[None]:
+        """Hold the run lock (AlreadyRunning when another run has it and `wait` runs out)."""
+        return run_lock(self.briefings_folder / LOCK_FILE, wait=wait, sleep=sleep)
+
+    def http_cache(self, today: date) -> HttpCache:
+        return HttpCache(self.folder / CACHE_FOLDER / HTTP_CACHE_FILE, today)
+
+    def last_run(self) -> datetime | None:
+        return read_last_run(self.folder / CACHE_FOLDER / LAST_RUN_FILE)
+
+    def remember_run(self, started: datetime) -> None:
+        write_last_run(self.folder / CACHE_FOLDER / LAST_RUN_FILE, started)
+
+    def briefing_dir(self, day: date) -> Path:
+        return self.briefings_folder / day.isoformat()
+
+    def write_briefing(self, day: date, files: Mapping[str, str]) -> list[Path]:
+        """Every rendered file into <briefings>/<date>/, atomically; the paths written."""
+        folder = self.briefing_dir(day)
+        written = []
+        for name, text in files.items():
+            target = folder / name
+            try:
+                atomic_write(target, text)
+            except OSError as error:
+                raise DeliveryError(
+                    f"{target}: cannot write ({error.strerror or error}); check --out / output.dir"
+                ) from None
+            written.append(target)
+        return written
+
+    def write_message(self, day: date, message: bytes) -> Path:
+        """The message as sent (or as it would be), next to its briefing."""
+        target = self.briefing_dir(day) / EML_FILE
+        try:
+            atomic_write(target, message.decode("ascii"))
+        except OSError as error:
+            raise DeliveryError(f"{target}: cannot write ({error.strerror or error})") from None
+        return target
+
+    def read_part(self, day: date, name: str) -> str | None:
+        """A file of the day's built briefing, or None when it is not there."""
+        try:
+            return (self.briefing_dir(day) / name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as error:
+            raise DeliveryError(f"{self.briefing_dir(day) / name}: cannot read: {error}") from None
