@@ -75,7 +75,7 @@ def _group(config: Any) -> tuple[Any, list[Any], float]:
     from briefing.ingest import ingest
     from briefing.pipeline import group
 
-    articles = ingest(config).articles
+    articles = ingest(config.ingest).articles
     started = time.perf_counter()
     sections = group(config, articles)
     seconds = time.perf_counter() - started
