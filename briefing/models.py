@@ -86,6 +86,12 @@ class Skipped:
     reason: str
 
 
+class StoryStatus(StrEnum):
+    NEW = "new"  # not in any earlier briefing within the horizon
+    DEVELOPING = "developing"  # in an earlier briefing, with new articles today
+    STILL_RUNNING = "still-running"  # in an earlier briefing, nothing new today
+
+
 @dataclass(frozen=True, slots=True)
 class Story:
     """An event a reader would name in a few words, told by one or many articles."""
@@ -101,6 +107,15 @@ class Story:
     newest: datetime | None = None  # the latest publication time among its articles
     summary: tuple[Sentence, ...] = ()  # filled in for the stories shown whole
     language: str = "english"
+    # What it is about, to know it again on a later day: its most telling stems with
+    # their counts in its text.
+    signature: tuple[tuple[str, int], ...] = ()
+    # Seen on earlier days? (story memory): new, developing (new articles today) or still
+    # running (nothing new today); the day it was first in a briefing, and the earlier
+    # briefings it was in, oldest first.
+    status: StoryStatus = StoryStatus.NEW
+    first_seen: date | None = None
+    previous: tuple[date, ...] = ()
 
 
 # Section ids: a configured topic's section has the topic's id; the two sections that are no

@@ -57,7 +57,7 @@ def build_briefing(
     return Briefing(
         title=config.title,
         date=day,
-        sections=tuple(summarised),
+        sections=tuple(_first_seen(section, day) for section in summarised),
         articles=articles,
         skipped=ingested.skipped,
         intro=config.intro,
@@ -134,6 +134,15 @@ def summarise_articles(config: Config) -> Summary:
     passages = [p for article in articles for p in segment(article, article.language)]
     chosen = summarise(passages, config.summary, day_language(articles))
     return Summary(ingested, config.summary.algorithm, tuple(in_order(chosen, config.summary, articles)))
+
+
+def _first_seen(section: Section, day: date) -> Section:
+    """Stories no earlier briefing had were first seen today."""
+
+    def dated(story: Story) -> Story:
+        return story if story.first_seen else replace(story, first_seen=day)
+
+    return replace(section, stories=tuple(map(dated, section.stories)), more=tuple(map(dated, section.more)))
 
 
 def day_language(articles: Sequence[Article]) -> str:

@@ -117,9 +117,13 @@ def test_json_shape(project: Path) -> None:
         "sources",
         "counts",
         "published",
+        "status",
+        "first_seen",
+        "previous",
         "summary",
         "passages",
     } == set(story)
+    assert (story["status"], story["first_seen"], story["previous"]) == ("new", DAY, [])
     assert story["counts"] == {"articles": 2, "sources": 2} and story["shown"] is True
     first = "The Secretary General of NATO, Jens Stoltenberg, speaking about the situation in Kosovo…"
     assert story["articles"][0] == {"id": "a1", "headline": first}

@@ -42,6 +42,9 @@ def story_record(story: Story, by_id: Mapping[str, Article], shown: bool) -> dic
         "sources": list(story.sources),
         "counts": {"articles": len(story.article_ids), "sources": len(story.sources)},
         "published": story.newest.isoformat() if story.newest else None,
+        "status": story.status.value,
+        "first_seen": story.first_seen.isoformat() if story.first_seen else None,
+        "previous": [day.isoformat() for day in story.previous],
         "summary": [sentence_record(s, by_id[s.article_id]) for s in story.summary],
         "passages": [passage_record(p, e) for p, e in zip(story.passages, story.evidence, strict=True)],
     }

@@ -46,6 +46,8 @@ MAX_SIMILARITY = 0.25
 SAMPLE_PAIRS = 20_000
 # The top places of the briefing that are spread over subjects: more than anyone reads.
 DIVERSE_PICKS = 50
+# Stems kept to know a story again on a later day: enough to tell it from its neighbours.
+SIGNATURE_TERMS = 100
 # Words of a sentence worth making a title from.
 MIN_PHRASE_WORDS = 6
 
@@ -91,7 +93,7 @@ def find_stories(
     stem_of = [""] * len(vocab)
     for term, column in vocab.items():
         stem_of[column] = term
-    day = _Day(flat, articles, passage_vectors, stem_of, vocab, weights, surface)
+    day = _Day(flat, articles, sp.csr_matrix(counts[:n]), passage_vectors, stem_of, vocab, weights, surface)
     groups: list[list[int]] = [[] for _ in range(int(labels.max()) + 1)]
     for number, label in enumerate(labels.tolist()):
         groups[label].append(number)
@@ -145,6 +147,7 @@ class _Day:
 
     flat: Sequence[Passage]
     articles: Sequence[Article]
+    counts: sp.csr_matrix  # one row per passage: its stems' counts
     passage_vectors: sp.csr_matrix  # one row per passage, in the stories' space
     stem_of: Sequence[str]  # column → stem
     vocab: dict[str, int]
@@ -212,7 +215,16 @@ def _story(segments: Sequence[Segment], centroid_row: sp.csr_matrix, day: _Day) 
         sources=sources,
         newest=max(published) if published else None,
         language=language,
+        signature=_signature(np.asarray(day.counts[rows].sum(axis=0)).ravel(), centroid, day.stem_of),
     )
+
+
+def _signature(
+    counts: np.ndarray, centroid: np.ndarray, stem_of: Sequence[str]
+) -> tuple[tuple[str, int], ...]:
+    """The story's SIGNATURE_TERMS most telling stems (by their weight in it), with their counts."""
+    order = [c for c in np.argsort(-centroid, kind="stable")[:SIGNATURE_TERMS] if centroid[c] > 0]
+    return tuple((stem_of[c], int(counts[c])) for c in order)
 
 
 def _tying_terms(rows: sp.csr_matrix, k: int, centroid: np.ndarray, day: _Day) -> tuple[str, ...]:
