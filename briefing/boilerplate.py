@@ -242,6 +242,23 @@ _CAPTION_MARKS = ("(", "[", ":", "©", "/", "|", "getty")
 def not_prose(text: str) -> str | None:
     """Why a sentence or paragraph is not news prose ("template code", …), or None if it is."""
     stripped = text.strip()
+    furniture = _furniture(stripped)
+    if furniture:
+        return furniture
+    if _is_biography(stripped):
+        return "author biography"
+    if any(mark in stripped.lower() for mark in _CAPTION_MARKS) and is_caption(stripped):
+        return "photo caption or credit"
+    initials = _WORD_INITIAL.findall(stripped)
+    if len(initials) >= LABEL_MIN_WORDS and sum(c.isupper() for c in initials) >= LABEL_CAPITALISED * len(
+        initials
+    ):
+        return "heading or label"
+    return None
+
+
+def _furniture(stripped: str) -> str | None:
+    """Which kind of PAGE_FURNITURE a stripped text is, or None."""
     low = stripped.lower()
     if ("lorem" in low or "dolor sit" in low or "adipiscing" in low) and _PLACEHOLDER.search(stripped):
         return "placeholder text"
@@ -254,27 +271,18 @@ def not_prose(text: str) -> str | None:
     subscription = any(stem in low for stem in _SUBSCRIPTION_STEMS) and _SUBSCRIPTION.search(stripped)
     if subscription and _READER_CALL.search(stripped):
         return "subscription notice"
-    if _YOU.search(stripped) and _THIS_PAGE.search(stripped):
+    if _THIS_PAGE.search(stripped) and _YOU.search(stripped):
         return "notice to the reader"
-    if _is_biography(stripped):
-        return "author biography"
-    if any(mark in low for mark in _CAPTION_MARKS) and is_caption(stripped):
-        return "photo caption or credit"
-    initials = _WORD_INITIAL.findall(stripped)
-    if len(initials) >= LABEL_MIN_WORDS and sum(c.isupper() for c in initials) >= LABEL_CAPITALISED * len(
-        initials
-    ):
-        return "heading or label"
     return None
 
 
 def is_furniture(paragraph: str, language: str) -> bool:
     """A paragraph that is only page furniture (a cookie banner, a sign-up form …): a short
     one as a whole ("Déjà abonné ? Se connecter"), a longer one sentence by sentence."""
-    if len(paragraph.split()) <= FURNITURE_LINE_WORDS and not_prose(paragraph) in PAGE_FURNITURE:
+    if len(paragraph.split()) <= FURNITURE_LINE_WORDS and _furniture(paragraph.strip()):
         return True
     sentences = split_sentences(paragraph, language) or [paragraph]
-    return all(not_prose(s) in PAGE_FURNITURE for s in sentences)
+    return all(_furniture(s.strip()) for s in sentences)
 
 
 def is_about_the_author(paragraph: str, language: str) -> bool:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 import punkt
@@ -74,7 +75,9 @@ def resolve_language(name_or_code: str) -> str:
 # Language identification: py3langid's packaged model (Lui & Baldwin's langid.py,
 # a naive Bayes over byte n-grams, trained on 97 languages), restricted to the
 # supported ones. Below these sizes the guess is not worth taking.
-DETECT_CHARS = 3000  # the first characters of a text are plenty (langid.py is linear in them)
+# The first characters of a text are plenty: langid.py is linear in them, and as right on
+# 1,000 as on 3,000 (benchmarks/publishers.py: 40 of 40 either way).
+DETECT_CHARS = 1000
 DETECT_MIN_LETTERS = 25
 DETECT_MIN_PROBABILITY = 0.8
 
@@ -92,8 +95,8 @@ def guess_language(text: str, candidates: Iterable[str] | None = None) -> str | 
     """The language of a text among `candidates` (default: all supported), or None when
     the text is too short or too mixed to tell."""
     sample = text[:DETECT_CHARS]
-    if sum(c.isalpha() for c in sample) < DETECT_MIN_LETTERS:
-        return None
+    if len(list(islice(filter(str.isalpha, sample), DETECT_MIN_LETTERS))) < DETECT_MIN_LETTERS:
+        return None  # (counting stops at the minimum: most texts reach it in their first words)
     allowed = {LANGUAGE_CODES[name] for name in (candidates or supported_languages())}
     ranking: list[tuple[str, float]] = _identifier().rank(sample)  # read-only: safe in threads
     scores = [(code, p) for code, p in ranking if code in allowed]

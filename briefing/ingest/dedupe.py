@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -42,6 +43,9 @@ _WORDS = re.compile(r"\w+")
 _rng = np.random.default_rng(20260601)  # fixed: the same text always gets the same signature
 _MULTIPLIERS = _rng.integers(1, 2**63, size=_BANDS * _ROWS, dtype=np.uint64) | np.uint64(1)
 _OFFSETS = _rng.integers(0, 2**63, size=_BANDS * _ROWS, dtype=np.uint64)
+# A shingle's hash mixes its words' hashes, one odd multiplier per place (wrapping in 64 bits):
+# each word is hashed once, and a text's shingles are hashed in one vector operation.
+_PLACES = _rng.integers(1, 2**63, size=SHINGLE_WORDS, dtype=np.uint64) | np.uint64(1)
 
 
 def _is_tracking(name: str) -> bool:
@@ -154,15 +158,21 @@ def _credit(kept: Article, other: Article) -> Article:
 
 
 def _shingles(words: list[str]) -> frozenset[int]:
-    if len(words) < SHINGLE_WORDS:
-        return frozenset([_hash(" ".join(words))]) if words else frozenset()
-    return frozenset(
-        _hash(" ".join(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1)
-    )
+    """The hashes of a text's word 5-shingles (of the whole text, when it is shorter)."""
+    if not words:
+        return frozenset()
+    codes = np.fromiter(map(_hash, words), dtype=np.uint64, count=len(words))
+    count = max(1, len(words) - SHINGLE_WORDS + 1)
+    mixed = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for place, multiplier in enumerate(_PLACES[: min(SHINGLE_WORDS, len(words))]):
+            mixed += codes[place : place + count] * multiplier
+    return frozenset(mixed.tolist())
 
 
-def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+@lru_cache(maxsize=200_000)
+def _hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
 
 
 def _bands(shingles: frozenset[int]) -> list[tuple[int, bytes]]:
