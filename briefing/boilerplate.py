@@ -288,8 +288,14 @@ def is_furniture(paragraph: str, language: str) -> bool:
 def is_about_the_author(paragraph: str, language: str) -> bool:
     """A paragraph that is mostly an author's biography, captions or credits."""
     sentences = split_sentences(paragraph, language) or [paragraph]
-    flagged = sum(not_prose(s) in {"author biography", "photo caption or credit"} for s in sentences)
+    flagged = sum(_about_the_author(s.strip()) for s in sentences)
     return flagged * 2 >= len(sentences) and flagged > 0
+
+
+def _about_the_author(stripped: str) -> bool:
+    """not_prose(text) in {"author biography", "photo caption or credit"}, rarest test first."""
+    caption = any(mark in stripped.lower() for mark in _CAPTION_MARKS) and is_caption(stripped)
+    return (caption or _is_biography(stripped)) and not _furniture(stripped)
 
 
 def is_byline(text: str) -> bool:
