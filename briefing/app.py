@@ -27,8 +27,10 @@ from briefing.ingest.window import Window, window_for
 from briefing.mail import compose
 from briefing.models import Briefing
 from briefing.pipeline import Listing, Summary, build_briefing, list_stories, summarise_articles
-from briefing.render import check_templates, render
+from briefing.render import Options, check_templates, render
+from briefing.render.archive import archive_day, render_archive
 from briefing.store import HttpCache, Store
+from briefing.store.archive import BRIEFING_FILES
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +96,27 @@ def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple
     started = edges.now()
     with _fetching(config, store, started, edges) as client:
         briefing = build_briefing(config, day, window=_window(config, store, started, day), client=client)
-    written = tuple(store.write_briefing(day, _render(briefing, config)))
+    files = _render(briefing, config)
+    written = tuple(store.write_briefing(day, files))
+    written += _write_archive(config, store, briefing, files)
     if config.window.since == "last-run":  # only that setting needs it; only once the files are safe
         store.remember_run(started)
     return written
+
+
+def _write_archive(
+    config: Config, store: Store, briefing: Briefing, files: Mapping[str, str]
+) -> tuple[Path, ...]:
+    """The archive rebuilt with today's briefing: index.html, index.md, latest.html."""
+    today = archive_day(briefing, [name for name in BRIEFING_FILES if name in files])
+    try:
+        pages = render_archive(store.archive(today), _template_dir(config), render_options(config))
+    except BriefingError:
+        raise
+    except Exception as error:  # a user's archive template can raise anything, like a briefing's
+        log.debug("template failed", exc_info=True)
+        raise ConfigError(f"template {_template_line(error)}: {type(error).__name__}: {error}") from None
+    return tuple(store.write_pages(pages))
 
 
 @contextmanager
@@ -124,7 +143,7 @@ def _template_dir(config: Config) -> Path | None:
 def _render(briefing: Briefing, config: Config) -> dict[str, str]:
     """Every output file's text; a template that fails, whatever the error, is a ConfigError naming it."""
     try:
-        return render(briefing, output_formats(config), _template_dir(config))
+        return render(briefing, output_formats(config), _template_dir(config), render_options(config))
     except BriefingError:
         raise
     except Exception as error:  # a user's template can raise anything (TypeError from {{ x - 1 }})
@@ -133,6 +152,12 @@ def _render(briefing: Briefing, config: Config) -> dict[str, str]:
             f"template {_template_line(error)}: {type(error).__name__}: {error}; fix the template "
             "(`briefing check` renders every template against a sample)"
         ) from None
+
+
+def render_options(config: Config) -> Options:
+    """How the briefing is rendered, from `output:`: its locale, the run summary, the published address."""
+    output = config.output
+    return Options(locale=output.locale, run_summary=output.show_run_summary, base_url=output.base_url)
 
 
 def _template_line(error: BaseException) -> str:

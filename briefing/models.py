@@ -47,6 +47,12 @@ class Sentence:
     start: int  # character span within that paragraph
     end: int
     complete: bool  # ends like a sentence (not a truncated fragment)
+    # Whose words these are, when not the article's own and the sentence does not say: it is
+    # inside quotation marks, in the first person, a question or a reply, with no name beside
+    # it (summarise/attribution.py). `speaker` is the name the article gives nearby, "" when
+    # it gives none; a summary quotes such a sentence only with its speaker.
+    needs_speaker: bool = False
+    speaker: str = ""
 
 
 @dataclass(frozen=True, slots=True)

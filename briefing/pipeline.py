@@ -79,7 +79,7 @@ def group(config: Config, articles: Sequence[Article], *, use_topics: bool = Tru
     topic_of = _topic_of_stories(stories, passages, labels)
     min_words = config.summary.min_words
     quotable = [any(is_clean(s, min_words) for p in story.passages for s in p.sentences) for story in stories]
-    return make_sections(stories, topics, topic_of, config.other_title, config.stories.max, quotable)
+    return make_sections(stories, topics, topic_of, config.other_title or "", config.stories.max, quotable)
 
 
 def summarise_story(story: Story, summary: SummaryConfig, articles: Sequence[Article]) -> Story:
