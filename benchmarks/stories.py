@@ -77,7 +77,7 @@ def _group(config: Any) -> tuple[Any, list[Any], float]:
 
     articles = ingest(config.ingest).articles
     started = time.perf_counter()
-    sections = group(config, articles)
+    sections = group(config, articles).sections
     seconds = time.perf_counter() - started
     return articles, [story for section in sections for story in (*section.stories, *section.more)], seconds
 
@@ -350,7 +350,7 @@ def task_growth(options: argparse.Namespace) -> Result:
     articles = big_day(options.data, options.size)
     config = parse_config({"sources": [{"path": "x"}], "language": "english"}, base_dir=REPO)
     started = time.perf_counter()
-    sections = group(config, articles)
+    sections = group(config, articles).sections
     seconds = time.perf_counter() - started
     stories = [s for section in sections for s in (*section.stories, *section.more)]
     sizes = sorted((len(s.article_ids) for s in stories), reverse=True)

@@ -25,6 +25,7 @@ from briefing.ingest import files as file_sources
 from briefing.ingest.http import HttpClient
 from briefing.ingest.window import Window, window_for
 from briefing.mail import compose
+from briefing.memory import remember
 from briefing.models import Briefing
 from briefing.pipeline import Listing, Summary, build_briefing, list_stories, summarise_articles
 from briefing.render import Options, check_templates, render
@@ -94,11 +95,16 @@ def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple
     formats = output_formats(config)
     check_templates(template_dir, formats)
     started = edges.now()
+    memory = store.memory
+    earlier = memory.recall(day, config.stories.memory_days)
     with _fetching(config, store, started, edges) as client:
-        briefing = build_briefing(config, day, window=_window(config, store, started, day), client=client)
+        window = _window(config, store, started, day)
+        briefing = build_briefing(config, day, window=window, client=client, earlier=earlier)
     files = _render(briefing, config)
     written = tuple(store.write_briefing(day, files))
     written += _write_archive(config, store, briefing, files)
+    if config.stories.memory_days > 0:  # only once the files are safe: a rebuild of the day replaces it
+        memory.record(day, remember(briefing))
     if config.window.since == "last-run":  # only that setting needs it; only once the files are safe
         store.remember_run(started)
     return written

@@ -270,6 +270,10 @@ class StoriesConfig(_Section):
     """average cosine similarity at which groups of articles are one story (0–1): higher splits more, lower
     merges more; `auto` takes 4 times the day's typical similarity between two articles, kept within
     0.15–0.25"""
+    memory_days: int = Field(default=7, ge=0, le=366)
+    """days back a story is recognised: one seen in a briefing of those days is marked developing (new
+    articles today; its summary says what is new) or still running (one line); 0 forgets every day
+    (`stories.sqlite` in the output folder keeps what each briefing showed)"""
 
     @field_validator("similarity", mode="before")
     @classmethod

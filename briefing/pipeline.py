@@ -17,10 +17,11 @@ from briefing.ingest import Ingested, ingest
 from briefing.ingest.http import HttpClient
 from briefing.ingest.window import EVERYTHING, Window
 from briefing.language import majority_language
-from briefing.models import Article, Briefing, Passage, Section, Sentence, Story
+from briefing.memory import Recognised, Remembered, recognise
+from briefing.models import Article, Briefing, Passage, Section, Sentence, Story, StoryStatus
 from briefing.segment import segment
 from briefing.stories import find_stories
-from briefing.summarise import is_clean, summarise
+from briefing.summarise import is_clean, summarise, summarise_update
 from briefing.topics import TopicLabels, assign_topics
 from briefing.topics.sections import make_sections, topic_cuts, topic_of_story
 
@@ -28,10 +29,16 @@ log = logging.getLogger(__name__)
 
 
 def build_briefing(
-    config: Config, day: date, *, window: Window = EVERYTHING, client: HttpClient | None = None
+    config: Config,
+    day: date,
+    *,
+    window: Window = EVERYTHING,
+    client: HttpClient | None = None,
+    earlier: Sequence[Remembered] = (),
 ) -> Briefing:
     """The day's briefing: its articles read (feeds and pages in `window`, through `client`),
-    grouped into stories, sectioned by topic, and the stories shown whole summarised."""
+    grouped into stories, recognised among the `earlier` briefings' stories, sectioned by
+    topic, and the stories shown whole summarised."""
     for key in config.unused_keys():
         log.warning("%s: no longer used (stories are found from the data); remove it from the config", key)
     ingested = ingest(config.ingest, window=window, client=client)
@@ -42,10 +49,12 @@ def build_briefing(
             "(set fetch.fail_if_all_fail: false to build an empty one)"
         )
     articles = ingested.articles
-    sections = group(config, articles)
+    grouped = group(config, articles, day=day, earlier=earlier)
     summarised = []
-    for section in sections:
-        stories = [summarise_story(story, config.summary, articles) for story in section.stories]
+    for section in grouped.sections:
+        stories = [
+            summarise_story(story, config.summary, articles, grouped.known) for story in section.stories
+        ]
         # a story whose summary came out empty (nothing fit the length) is listed in one line
         summarised.append(
             replace(
@@ -57,7 +66,7 @@ def build_briefing(
     return Briefing(
         title=config.title,
         date=day,
-        sections=tuple(_first_seen(section, day) for section in summarised),
+        sections=tuple(summarised),
         articles=articles,
         skipped=ingested.skipped,
         intro=config.intro,
@@ -65,26 +74,58 @@ def build_briefing(
     )
 
 
-def group(config: Config, articles: Sequence[Article], *, use_topics: bool = True) -> tuple[Section, ...]:
-    """The day's stories, in sections: the configured topics', then the rest (not yet summarised)."""
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    """The day's stories in sections (not yet summarised), and what earlier briefings knew of them."""
+
+    sections: tuple[Section, ...]
+    known: Recognised
+
+
+def group(
+    config: Config,
+    articles: Sequence[Article],
+    *,
+    use_topics: bool = True,
+    day: date | None = None,
+    earlier: Sequence[Remembered] = (),
+) -> Grouped:
+    """The day's stories, in sections: the configured topics', then the rest."""
     passages = tuple(segment(article, article.language) for article in articles)
     topics = config.topics if use_topics else ()
     labels = assign_topics(passages, topics, day_language(articles), [a.title for a in articles])
-    stories = find_stories(
+    found = find_stories(
         articles,
         passages,
         cuts=topic_cuts(passages, labels.labels),
         similarity=config.stories.fixed_similarity,
     )
+    known = recognise(found, articles, earlier, day) if day is not None else Recognised(found, {}, {})
+    stories = known.stories
     topic_of = _topic_of_stories(stories, passages, labels)
     min_words = config.summary.min_words
     quotable = [any(is_clean(s, min_words) for p in story.passages for s in p.sentences) for story in stories]
-    return make_sections(stories, topics, topic_of, config.other_title or "", config.stories.max, quotable)
+    other = config.other_title or ""
+    sections = make_sections(stories, topics, topic_of, other, config.stories.max, quotable)
+    return Grouped(sections, known)
 
 
-def summarise_story(story: Story, summary: SummaryConfig, articles: Sequence[Article]) -> Story:
-    """The story with its summary: sentences from its own passages, in reading order."""
-    chosen = summarise(story.passages, summary, story.language, keywords=story.terms)
+def summarise_story(
+    story: Story, summary: SummaryConfig, articles: Sequence[Article], known: Recognised | None = None
+) -> Story:
+    """The story with its summary: sentences from its own passages, in reading order.
+
+    A developing story's summary says what its new articles add, never what an earlier
+    briefing showed of it.
+    """
+    if known is not None and story.status is StoryStatus.DEVELOPING:
+        fresh_ids = known.new_articles.get(story.id, frozenset())
+        fresh = [p for p in story.passages if p.article_id in fresh_ids]
+        rest = [p for p in story.passages if p.article_id not in fresh_ids]
+        shown = known.shown_before.get(story.id, ())
+        chosen = summarise_update(fresh, rest, summary, story.language, story.terms, shown)
+    else:
+        chosen = summarise(story.passages, summary, story.language, keywords=story.terms)
     return replace(story, summary=tuple(in_order(chosen, summary, articles)))
 
 
@@ -113,7 +154,7 @@ def list_stories(
     ingested = ingest(config.ingest, window=window, client=client)
     if not ingested.articles and ingested.skipped:
         raise SourceError("nothing could be read (see the warnings above); no stories to show")
-    return Listing(ingested, group(config, ingested.articles, use_topics=use_topics))
+    return Listing(ingested, group(config, ingested.articles, use_topics=use_topics).sections)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,15 +175,6 @@ def summarise_articles(config: Config) -> Summary:
     passages = [p for article in articles for p in segment(article, article.language)]
     chosen = summarise(passages, config.summary, day_language(articles))
     return Summary(ingested, config.summary.algorithm, tuple(in_order(chosen, config.summary, articles)))
-
-
-def _first_seen(section: Section, day: date) -> Section:
-    """Stories no earlier briefing had were first seen today."""
-
-    def dated(story: Story) -> Story:
-        return story if story.first_seen else replace(story, first_seen=day)
-
-    return replace(section, stories=tuple(map(dated, section.stories)), more=tuple(map(dated, section.more)))
 
 
 def day_language(articles: Sequence[Article]) -> str:

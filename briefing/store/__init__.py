@@ -8,11 +8,12 @@
       .cache/last-run.json   when the last build started, for window.since: last-run (store/last_run.py)
       index.html, index.md   the archive: every day built, newest first; latest.html, today's
       .cache/archive.json    what the archive lists of each day (store/archive.py)
+      stories.sqlite         each briefing's stories, to recognise them on later days (store/memory.py)
 
 Every write is atomic (store/files.py). Each file has its own policy for damage,
 written in its module: the state stops the run (guessing what was sent could send
-a briefing twice); the HTTP cache and the last-run record are warned about and
-started afresh (they only save work). A new kind of file is one module here and
+a briefing twice); the HTTP cache, the last-run record and the story memory are
+warned about and started afresh (they only save work, or markers). A new kind of file is one module here and
 one method of `Store`.
 """
 
@@ -30,9 +31,10 @@ from briefing.store.files import atomic_write
 from briefing.store.http_cache import HttpCache
 from briefing.store.last_run import read_last_run, write_last_run
 from briefing.store.lock import LOCK_FILE, run_lock
+from briefing.store.memory import MEMORY_FILE, StoryMemory
 from briefing.store.sent import STATE_FILE, SentLog
 
-__all__ = ["HttpCache", "SentLog", "Store", "atomic_write"]
+__all__ = ["HttpCache", "SentLog", "Store", "StoryMemory", "atomic_write"]
 
 CACHE_FOLDER = ".cache"
 HTTP_CACHE_FILE = "http.json"
@@ -77,6 +79,11 @@ class Store:
 
     def remember_run(self, started: datetime) -> None:
         write_last_run(self.folder / CACHE_FOLDER / LAST_RUN_FILE, started)
+
+    @property
+    def memory(self) -> StoryMemory:
+        """The stories of earlier briefings; kept beside them."""
+        return StoryMemory(self.briefings_folder / MEMORY_FILE)
 
     def briefing_dir(self, day: date) -> Path:
         return self.briefings_folder / day.isoformat()

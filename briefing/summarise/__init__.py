@@ -24,23 +24,62 @@ from briefing.summarise.repeats import Gist, similarity
 if TYPE_CHECKING:
     from briefing.config import SummaryConfig
 
-__all__ = ["is_clean", "select", "similarity", "summarise"]
+__all__ = ["is_clean", "select", "similarity", "summarise", "summarise_update"]
 
 
 def summarise(
-    passages: Sequence[Passage], summary: SummaryConfig, language: str, keywords: Sequence[str] = ()
+    passages: Sequence[Passage],
+    summary: SummaryConfig,
+    language: str,
+    keywords: Sequence[str] = (),
+    known: Sequence[str] = (),
 ) -> list[Sentence]:
     """The summary of passages already in reading order, best sentence first.
 
-    `summary` is the config's `summary:` section: algorithm, length and repeat rules.
+    `summary` is the config's `summary:` section: algorithm, length and repeat rules;
+    `known` are sentences the reader has already seen: none is repeated.
     """
     passages = attribute(passages, language)  # who says what: a quote is never the outlet's own words
     ranked = rank_sentences(passages, summary.algorithm, language, keywords=keywords, budget=summary)
-    return select(ranked, summary, language)
+    return select(ranked, summary, language, known)
 
 
-def select(ranked: Sequence[Ranked | Sentence], summary: SummaryConfig, language: str) -> list[Sentence]:
-    """Greedy by rank: skip unclean sentences and repeats of one already chosen.
+def summarise_update(
+    fresh: Sequence[Passage],
+    rest: Sequence[Passage],
+    summary: SummaryConfig,
+    language: str,
+    keywords: Sequence[str] = (),
+    known: Sequence[str] = (),
+) -> list[Sentence]:
+    """A story the reader has seen before (update summarisation, as in DUC 2007 / TAC).
+
+    What its `fresh` passages (today's new articles) say comes first; the rest of
+    the story fills what length is left; nothing already `known` is said again —
+    unless nothing new can be said at all, when the story is summarised as usual.
+    """
+    first = summarise(fresh, summary, language, keywords, known) if fresh else []
+    left = _left_after(summary, first, sum(len(p.sentences) for p in (*fresh, *rest)))
+    second = (
+        summarise(rest, left, language, keywords, [*known, *(s.text for s in first)]) if left and rest else []
+    )
+    return [*first, *second] or summarise([*fresh, *rest], summary, language, keywords)
+
+
+def _left_after(summary: SummaryConfig, chosen: Sequence[Sentence], total: int) -> SummaryConfig | None:
+    """The length still free once `chosen` is taken, as a summary section; None when none is."""
+    if summary.words is not None:
+        words = summary.words - sum(_word_count(s) for s in chosen)
+        return summary.model_copy(update={"words": words}) if words >= summary.min_words else None
+    limit = sentence_limit(summary, total)
+    sentences = (limit if limit is not None else total) - len(chosen)
+    return summary.model_copy(update={"sentences": sentences, "ratio": None}) if sentences > 0 else None
+
+
+def select(
+    ranked: Sequence[Ranked | Sentence], summary: SummaryConfig, language: str, known: Sequence[str] = ()
+) -> list[Sentence]:
+    """Greedy by rank: skip unclean sentences and repeats of one already chosen (or `known`).
 
     Sentences that do not stand alone (`stands_alone`: they lean on the sentence
     before, or quote someone the article does not name) are moved down the ranking by
@@ -60,6 +99,7 @@ def select(ranked: Sequence[Ranked | Sentence], summary: SummaryConfig, language
     target = len(items) if limit is None else limit
     budget = summary.words
     chosen: list[tuple[Ranked, Gist]] = []
+    seen = [Gist.of(text, language) for text in known]
     used = 0
     taken = [False] * len(pool.items)
     while len(chosen) < target and (budget is None or budget - used >= summary.min_words):
@@ -69,13 +109,13 @@ def select(ranked: Sequence[Ranked | Sentence], summary: SummaryConfig, language
         taken[pick] = True
         item, gist = pool.items[pick], pool.gist(pick)
         length = _word_count(item.sentence)
-        if any(gist.repeats(other, summary.redundancy) for _, other in chosen):
+        if any(gist.repeats(other, summary.redundancy) for other in (*seen, *(g for _, g in chosen))):
             continue
         if budget is not None and used + length > budget:
             continue
         chosen.append((item, gist))
         used += length
-    return [item.sentence for item, _ in _prefer_complete(chosen, pool, taken, budget, used)]
+    return [item.sentence for item, _ in _prefer_complete(chosen, pool, taken, budget, used, seen, summary)]
 
 
 def _prefer_complete(
@@ -84,6 +124,8 @@ def _prefer_complete(
     taken: Sequence[bool],
     budget: int | None,
     used: int,
+    seen: Sequence[Gist],
+    summary: SummaryConfig,
 ) -> list[tuple[Ranked, Gist]]:
     """Between sentences of equal score, the earlier wins unless a later one says all it says and more.
 
@@ -101,7 +143,9 @@ def _prefer_complete(
             if extra <= 0 or not pool.usable(k) or (budget is not None and used + extra > budget):
                 continue
             gist = pool.gist(k)
-            if held_gist.stems < gist.stems:
+            if held_gist.stems < gist.stems and not any(
+                gist.repeats(old, summary.redundancy) for old in seen
+            ):
                 held, held_gist = pool.items[k], gist
                 used += extra
         result[n] = (held, held_gist)

@@ -16,7 +16,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from briefing.models import OTHER_SECTION, STORIES_SECTION, Passage, PassageKind, Section, Story, Topic
+from briefing.models import (
+    OTHER_SECTION,
+    STORIES_SECTION,
+    Passage,
+    PassageKind,
+    Section,
+    Story,
+    StoryStatus,
+    Topic,
+)
 
 if TYPE_CHECKING:
     from briefing.config import TopicConfig
@@ -57,13 +66,16 @@ def make_sections(
     """Sections in config order, then the rest; `topic_of` gives each story's topic (its index
     in `configured`, the config's `topics:`) or -1.
 
-    Only `quotable` stories (ones with a sentence a summary could quote) are shown whole.
+    Only `quotable` stories (ones with a sentence a summary could quote) are shown whole,
+    and never one that is still running (nothing new since an earlier briefing): those are
+    one line each, last in their section.
     """
     topics = [
         Topic(t.id, t.title, tuple(k.term for k in t.weighted_keywords()), t.description) for t in configured
     ]
     quotable = quotable if quotable is not None else [True] * len(stories)
-    candidates = [k for k in range(len(stories)) if quotable[k]]
+    running = [story.status is StoryStatus.STILL_RUNNING for story in stories]
+    candidates = [k for k in range(len(stories)) if quotable[k] and not running[k]]
     shown = set(candidates[:featured])
     for number in range(len(topics)):
         lead = next((k for k in candidates if topic_of[k] == number), None)
@@ -84,7 +96,7 @@ def make_sections(
                 id=ident,
                 title=title,
                 stories=tuple(stories[k] for k in mine if k in shown),
-                more=tuple(stories[k] for k in mine if k not in shown),
+                more=tuple(stories[k] for k in sorted(mine, key=lambda k: running[k]) if k not in shown),
                 topic=topic,
             )
         )

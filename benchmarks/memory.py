@@ -1,0 +1,202 @@
+"""Story memory on two consecutive days of DUC 2006: is what was shown yesterday shown again?
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python benchmarks/memory.py [--data ../shared/eval/duc2006]
+
+Each of the 50 folders is split by date (the articles' DOCNOs carry it) into an
+earlier half, day 1, and a later half, day 2; five folders appear on day 1 only
+and five on day 2 only. Both days are built with `briefing build` (every story
+shown whole: `stories.max: 1000`), once with the memory on and once with it off
+(day 2 summarised from scratch). A story's folder is its articles' majority.
+
+- Status: a day-2 story whose folder was on day 1 should be developing when it has
+  new articles and still running when all of them were read on day 1; one whose
+  folder was not on day 1 should be new.
+- The same again with day 2 also reading the latest third of day 1's articles of
+  each continued folder (as a 36-hour window or a site's "latest" page would).
+- Repeats: the share of day-2 summary sentences of continued folders whose
+  content was shown on day 1 for the same folder: at least half of its content
+  stems are in one sentence shown then (a looser test than the summariser's own).
+- ROUGE-1/2 recall (rouge-score, stemmed) of each continued folder's day-2
+  summary sentences, in story order and cut at 250 words, against the folder's
+  four human summaries: with the memory, and from scratch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "eval" / "duc2006"
+DAY1, DAY2 = "2026-11-26", "2026-11-27"
+WORDS = 250
+
+
+def _date_of(name: str) -> str:
+    """DUC DOCNOs carry the date: APW19990707.0181 → 19990707."""
+    found = re.search(r"\d{8}", name)
+    return found.group(0) if found else ""
+
+
+def split_days(docs: Path, out: Path, overlap: bool = False) -> dict[str, str]:
+    """Write day1/ and day2/; return each file's folder. With `overlap`, day 2 reads again the
+    latest third of day 1's articles of each folder on both days (a 36-hour window, a site's
+    "latest" page)."""
+    (out / "day1").mkdir(parents=True)
+    (out / "day2").mkdir()
+    folder_of = {}
+    for k, folder in enumerate(sorted(p for p in docs.iterdir() if p.is_dir())):
+        files = sorted(folder.glob("*.txt"), key=lambda f: (_date_of(f.name), f.name))
+        only = "day1" if k % 10 == 3 else "day2" if k % 10 == 7 else None
+        half = len(files) // 2
+        for n, f in enumerate(files):
+            day = only or ("day1" if n < half else "day2")
+            name = f"{folder.name}-{f.name}"
+            shutil.copy(f, out / day / name)
+            if overlap and not only and half - half // 3 <= n < half:
+                shutil.copy(f, out / "day2" / name)
+            folder_of[name] = folder.name
+    return folder_of
+
+
+def build(project: Path, day: str, memory_days: int) -> dict[str, Any]:
+    from briefing.cli import main
+
+    (project / "config.yaml").write_text(
+        "sources:\n  - path: articles/*.txt\n    name: Wire\n"
+        f"stories: {{max: 1000, memory_days: {memory_days}}}\nlanguage: english\n",
+        encoding="utf-8",
+    )
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["build", "-q", "--config", str(project / "config.yaml"), "--date", day])
+    assert code == 0, f"build {day} failed"
+    data: dict[str, Any] = json.loads((project / "out" / day / "briefing.json").read_text(encoding="utf-8"))
+    return data
+
+
+def two_days(days: Path, project: Path, memory_days: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    articles = project / "articles"
+    shutil.rmtree(project, ignore_errors=True)
+    articles.mkdir(parents=True)
+    for f in (days / "day1").glob("*.txt"):
+        shutil.copy(f, articles)
+    first = build(project, DAY1, memory_days)
+    for f in articles.glob("*.txt"):
+        f.unlink()  # day 2 is the next day's news only
+    for f in (days / "day2").glob("*.txt"):
+        shutil.copy(f, articles)
+    return first, build(project, DAY2, memory_days)
+
+
+def stories_by_folder(data: dict[str, Any], folder_of: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    path = {a["id"]: Path(a["path"]).name for a in data["articles"]}
+    found = []
+    for section in data["sections"]:
+        for story in section["stories"]:
+            folders = Counter(folder_of[path[a["id"]]] for a in story["articles"])
+            found.append((folders.most_common(1)[0][0], story))
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    options = parser.parse_args(argv)
+    data = options.data.resolve()
+    for overlap in (False, True):
+        with tempfile.TemporaryDirectory(prefix="memory-") as tmp:
+            folder_of = split_days(data / "docs", Path(tmp) / "days", overlap)
+            remembered = two_days(Path(tmp) / "days", Path(tmp) / "on", memory_days=7)
+            scratch = two_days(Path(tmp) / "days", Path(tmp) / "off", memory_days=0)
+        report(data, folder_of, remembered, scratch, overlap)
+    return 0
+
+
+def report(
+    data: Path,
+    folder_of: dict[str, str],
+    remembered: tuple[dict[str, Any], dict[str, Any]],
+    scratch: tuple[dict[str, Any], dict[str, Any]],
+    overlap: bool,
+) -> None:
+    from rouge_score import rouge_scorer
+
+    from briefing.language import content_stems
+
+    day1_folders = {f for f, _ in stories_by_folder(remembered[0], folder_of)}
+    day1_files = {Path(a["path"]).name for a in remembered[0]["articles"]}
+    path = {a["id"]: Path(a["path"]).name for a in remembered[1]["articles"]}
+    statuses: Counter[str] = Counter()
+    for folder, story in stories_by_folder(remembered[1], folder_of):
+        read_before = all(path[a["id"]] in day1_files for a in story["articles"])
+        expected = "new" if folder not in day1_folders else "still-running" if read_before else "developing"
+        got = story["status"]
+        statuses[("right " if got == expected else "wrong ") + f"{expected}→{got}"] += 1
+    shown_day1: dict[str, list[frozenset[str]]] = {}
+    for folder, story in stories_by_folder(remembered[0], folder_of):
+        shown_day1.setdefault(folder, []).extend(
+            frozenset(content_stems(s["text"])) for s in story["summary"]
+        )
+
+    def repeats(day2: dict[str, Any]) -> tuple[int, int]:
+        repeated = total = 0
+        for folder, story in stories_by_folder(day2, folder_of):
+            if folder not in day1_folders:
+                continue
+            for sentence in story["summary"]:
+                stems = frozenset(content_stems(sentence["text"]))
+                total += 1
+                repeated += any(stems and len(stems & old) >= 0.5 * len(stems) for old in shown_day1[folder])
+        return repeated, total
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+    models: dict[str, list[str]] = {}
+    for path in sorted((data / "models").iterdir()):
+        models.setdefault(path.name[:5], []).append(path.read_text(encoding="latin-1"))
+
+    def rouge(day2: dict[str, Any]) -> tuple[float, float]:
+        text: dict[str, list[str]] = {}
+        for folder, story in stories_by_folder(day2, folder_of):
+            if folder in day1_folders:
+                text.setdefault(folder, []).extend(s["text"] for s in story["summary"])
+        r1, r2 = [], []
+        for folder, sentences in sorted(text.items()):
+            summary = " ".join(" ".join(sentences).split()[:WORDS])
+            scores = [scorer.score(model, summary) for model in models[folder[:5]]]
+            r1.append(statistics.mean(s["rouge1"].recall for s in scores))
+            r2.append(statistics.mean(s["rouge2"].recall for s in scores))
+        return 100 * statistics.mean(r1), 100 * statistics.mean(r2)
+
+    with_memory, from_scratch = repeats(remembered[1]), repeats(scratch[1])
+    again = ", day 2 reading a third of day 1's articles again" if overlap else ""
+    print(f"### Story memory: DUC 2006 split into two days by date{again}\n")
+    print("Day-2 stories by the status they should have → the status given:\n")
+    for key, count in sorted(statuses.items()):
+        print(f"- {key}: {count}")
+    right = sum(c for k, c in statuses.items() if k.startswith("right"))
+    print(f"\n{right} of {sum(statuses.values())} day-2 stories marked right.\n")
+    print("| day 2 | sentences of continued folders | already shown on day 1 | ROUGE-1 R | ROUGE-2 R |")
+    print("|---|---:|---:|---:|---:|")
+    for label, result, day2 in (
+        ("with memory", with_memory, remembered[1]),
+        ("from scratch", from_scratch, scratch[1]),
+    ):
+        r1, r2 = rouge(day2)
+        share = result[0] / result[1] if result[1] else 0.0
+        print(f"| {label} | {result[1]} | {result[0]} ({share:.1%}) | {r1:.2f} | {r2:.2f} |")
+    print()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Story memory: what is new since yesterday, across consecutive briefings."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing.cli import main
+from briefing.config import parse_config
+from briefing.language import content_stems
+from briefing.summarise import similarity
+from builders import REPO, write_config
+
+DAY1, DAY2 = "2026-11-26", "2026-11-27"
+FOLLOW_UP = REPO / "examples" / "day2" / "003_kosovo_agreement.txt"
+
+
+def build(project: Path, day: str, *extra: str) -> dict[str, Any]:
+    assert main(["build", "-q", "--config", str(project / "config.yaml"), "--date", day, *extra]) == 0
+    data: dict[str, Any] = json.loads((project / "out" / day / "briefing.json").read_text(encoding="utf-8"))
+    return data
+
+
+def stories(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {section["id"]: story for section in data["sections"] for story in section["stories"]}
+
+
+def two_days(project: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    first = build(project, DAY1)
+    shutil.copy(FOLLOW_UP, project / "examples" / "articles")  # a new article on the Kosovo story
+    return first, build(project, DAY2)
+
+
+def test_the_next_day_a_story_with_new_articles_is_developing_and_says_what_is_new(project: Path) -> None:
+    first, second = two_days(project)
+    kosovo = stories(second)["kosovo"]
+    assert stories(first)["kosovo"]["status"] == "new"
+    assert (kosovo["status"], kosovo["first_seen"], kosovo["previous"]) == ("developing", DAY1, [DAY1])
+    assert kosovo["shown"] and kosovo["summary"]
+    # the new article's sentences come first, and nothing shown yesterday is said again
+    new_article = next(a["id"] for a in second["articles"] if a["path"].endswith("003_kosovo_agreement.txt"))
+    assert kosovo["summary"][0]["article"] == new_article
+    yesterday = [frozenset(content_stems(s["text"])) for s in stories(first)["kosovo"]["summary"]]
+    for sentence in kosovo["summary"]:
+        assert all(similarity(frozenset(content_stems(sentence["text"])), y) < 0.6 for y in yesterday)
+
+
+def test_a_story_with_nothing_new_is_still_running_in_one_line_last(project: Path) -> None:
+    _, second = two_days(project)
+    summit = stories(second)["nato-summit"]
+    assert (summit["status"], summit["shown"], summit["summary"]) == ("still-running", False, [])
+    assert summit["previous"] == [DAY1]
+
+
+def test_building_a_day_again_gives_the_same_briefing(project: Path) -> None:
+    two_days(project)
+    files = {name: (project / "out" / DAY2 / name).read_bytes() for name in ("briefing.md", "briefing.json")}
+    build(project, DAY2)
+    assert {name: (project / "out" / DAY2 / name).read_bytes() for name in files} == files
+    # and the first day, built again after the second, still knows nothing of later days
+    again = build(project, DAY1)
+    assert {s["status"] for s in stories(again).values()} == {"new"}
+
+
+def test_without_the_store_every_story_is_new(project: Path) -> None:
+    build(project, DAY1)
+    (project / "out" / "stories.sqlite").unlink()
+    shutil.copy(FOLLOW_UP, project / "examples" / "articles")
+    assert {s["status"] for s in stories(build(project, DAY2)).values()} == {"new"}
+
+
+def test_a_damaged_store_is_set_aside_with_a_warning_and_every_story_is_new(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build(project, DAY1)
+    (project / "out" / "stories.sqlite").write_bytes(b"not a database at all" * 100)
+    shutil.copy(FOLLOW_UP, project / "examples" / "articles")
+    assert main(["build", "--config", str(project / "config.yaml"), "--date", DAY2]) == 0
+    assert "stories.sqlite: damaged" in capsys.readouterr().err
+    assert (project / "out" / "stories.sqlite.damaged").exists()
+    assert {s["status"] for s in stories(build(project, DAY2)).values()} == {"new"}
+    # the fresh store works: the day after, the stories are known again
+    (project / "examples" / "articles" / "003_kosovo_agreement.txt").unlink()
+    third = stories(build(project, "2026-11-28"))
+    assert third["kosovo"]["status"] == "still-running" and third["kosovo"]["first_seen"] == DAY2
+
+
+def test_a_store_that_cannot_be_written_loses_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "out" / "stories.sqlite").mkdir(parents=True)  # in the way: the write fails
+    assert main(["build", "--config", str(project / "config.yaml"), "--date", DAY1]) == 0
+    assert "cannot remember today's stories" in capsys.readouterr().err
+    assert (project / "out" / DAY1 / "briefing.md").exists()  # the briefing is built all the same
+    (project / "out" / "stories.sqlite").rmdir()
+    build(project, DAY1)  # the next run of the day remembers it
+    shutil.copy(FOLLOW_UP, project / "examples" / "articles")
+    assert stories(build(project, DAY2))["kosovo"]["status"] == "developing"
+
+
+def test_memory_reaches_back_memory_days_only(project: Path) -> None:
+    write_config(project, stories={"memory_days": 1})
+    build(project, DAY1)
+    shutil.copy(FOLLOW_UP, project / "examples" / "articles")
+    later = stories(build(project, "2026-11-28"))  # two days later: out of reach
+    assert {s["status"] for s in later.values()} == {"new"}
+    write_config(project, stories={"memory_days": 0})
+    assert {s["status"] for s in stories(build(project, DAY2)).values()} == {"new"}
+
+
+def test_memory_days_is_checked() -> None:
+    from briefing.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"stories\.memory_days"):
+        parse_config({"sources": [{"path": "x"}], "stories": {"memory_days": -1}}, base_dir=REPO)
