@@ -100,9 +100,11 @@ def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple
     with _fetching(config, store, started, edges) as client:
         window = _window(config, store, started, day)
         briefing = build_briefing(config, day, window=window, client=client, earlier=earlier)
-    files = _render(briefing, config)
+    files = _render(briefing, config, store.briefings_folder)
     written = tuple(store.write_briefing(day, files))
-    written += _write_archive(config, store, briefing, files)
+    # The archive is the site around the briefing, not what the user asked for: -v names it.
+    for page in _write_archive(config, store, briefing, files):
+        log.info("archive: %s", page)
     if config.stories.memory_days > 0:  # only once the files are safe: a rebuild of the day replaces it
         memory.record(day, remember(briefing))
     if config.window.since == "last-run":  # only that setting needs it; only once the files are safe
@@ -146,10 +148,11 @@ def _template_dir(config: Config) -> Path | None:
     return config.resolve(config.templates) if config.templates else None
 
 
-def _render(briefing: Briefing, config: Config) -> dict[str, str]:
+def _render(briefing: Briefing, config: Config, briefings: Path | None = None) -> dict[str, str]:
     """Every output file's text; a template that fails, whatever the error, is a ConfigError naming it."""
     try:
-        return render(briefing, output_formats(config), _template_dir(config), render_options(config))
+        options = render_options(config, briefings)
+        return render(briefing, output_formats(config), _template_dir(config), options)
     except BriefingError:
         raise
     except Exception as error:  # a user's template can raise anything (TypeError from {{ x - 1 }})
@@ -160,10 +163,17 @@ def _render(briefing: Briefing, config: Config) -> dict[str, str]:
         ) from None
 
 
-def render_options(config: Config) -> Options:
-    """How the briefing is rendered, from `output:`: its locale, the run summary, the published address."""
+def render_options(config: Config, briefings: Path | None = None) -> Options:
+    """How the briefing is rendered, from `output:`: its locale, the run summary, the published address;
+    and, when the briefings folder is known, the way from a day's folder to the article files."""
     output = config.output
-    return Options(locale=output.locale, run_summary=output.show_run_summary, base_url=output.base_url)
+    files_from = ""
+    if briefings is not None:
+        day_folder = briefings.resolve() / "day"
+        files_from = Path(os.path.relpath(config.base_dir.resolve(), day_folder)).as_posix() + "/"
+    return Options(
+        locale=output.locale, run_summary=output.show_run_summary, base_url=output.base_url, files_from=files_from
+    )
 
 
 def _template_line(error: BaseException) -> str:

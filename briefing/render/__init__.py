@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 import markdown
 from jinja2 import (
@@ -47,6 +48,7 @@ class Options:
     locale: str | None = None  # labels and dates; None: the briefing's language
     run_summary: bool = False  # one line for readers: sources read, and how many could not be
     base_url: str | None = None  # where the output folder is published; links become absolute
+    files_from: str = ""  # from a day's folder to the folder file sources' paths are relative to
 
 
 # Silent reading of non-fiction in English, words per minute (Brysbaert 2019, "How many words do
@@ -170,9 +172,11 @@ def template_context(briefing: Briefing, words: Words, options: Options = Option
             "source": a.source,
             "url": a.url or "",
             "path": a.path or "",
-            "link": a.url or a.path or "",
+            "link": _article_link(a, options),
             "also_in": list(a.also_in),  # other sources that carried the same story
             "undated": bool(a.url) and a.published is None,  # a web item the window could not place
+            # when it was published: the time on the briefing's day, else the date too
+            "time": _when(a, briefing.date, words),
         }
 
     def story_view(story: Story, shown: bool) -> dict[str, Any]:
@@ -195,7 +199,7 @@ def template_context(briefing: Briefing, words: Words, options: Options = Option
                 {
                     **sentence_record(s, by_id[s.article_id]),
                     "number": numbers.get(s.article_id, 0),
-                    "link": _web_link(by_id[s.article_id]),
+                    "link": _article_link(by_id[s.article_id], options),
                 }
                 for s in story.summary
             ]
@@ -280,14 +284,29 @@ def template_context(briefing: Briefing, words: Words, options: Options = Option
 PREHEADER_STORIES = 3
 
 
+def _when(article: Article, day: date, words: Words) -> str:
+    if article.published is None:
+        return ""
+    clock = words.clock(article.published)
+    return clock if article.published.date() == day else f"{words.short_date(article.published.date())}, {clock}"
+
+
 def _site(options: Options) -> str:
     """Where the output folder is, as seen from a briefing: its published address, or relative."""
     return options.base_url.rstrip("/") + "/" if options.base_url else "../"
 
 
-def _web_link(article: Article) -> str:
-    """The article's address when it has one a reader can open (http or https): citations link to it."""
-    return article.url if article.url and article.url.startswith(("http://", "https://")) else ""
+def _article_link(article: Article, options: Options) -> str:
+    """Where a citation takes the reader: the article's address (http or https), or for a file its
+    path, relative to the day's page (absolute as a file: URI when the file is outside the project)."""
+    if article.url and article.url.startswith(("http://", "https://")):
+        return article.url
+    if article.path:
+        path = PurePosixPath(Path(article.path).as_posix())
+        if Path(article.path).is_absolute():
+            return Path(article.path).as_uri()
+        return options.files_from + quote(str(path))
+    return ""
 
 
 def _reading_words(sections: Sequence[Mapping[str, Any]]) -> int:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
@@ -103,6 +103,10 @@ class Words:
 
     def short_date(self, day: date) -> str:
         return str(format_skeleton("MMMd", day, locale=self.locale))
+
+    def clock(self, moment: datetime) -> str:
+        """The time of day as the locale writes it ("3:00 PM", "15:00"), in the moment's own zone."""
+        return str(format_time(moment, "short", tzinfo=moment.tzinfo, locale=self.locale))
 
     def for_html(self) -> Callable[..., Markup]:
         """label(key, n=…, **values): the text with its values escaped unless they are Markup."""
