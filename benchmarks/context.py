@@ -28,7 +28,14 @@ A sentence needs context when (first matching kind counted):
   or it is tagged by a pronoun ("…," he said), and it names no speaker.
 
 The last three are settled when the summary attributes the sentence (its
-`speaker`). The heuristic misses verbless fragments ("By far the most useful
+`speaker`). Beside the counts, ROUGE-1 and ROUGE-2 (`rouge-score`, stemmed):
+F1 against the BBC article's human summary, and recall against the DUC topic's
+four human summaries (cut at 250 words, as `benchmarks/duc.py`), averaged.
+
+"Before": the same script with `briefing` of an earlier commit first on the path,
+e.g. `git archive 99bf122 briefing | tar -x -C /tmp/before` and
+`PYTHONPATH=/tmp/before:. python -m benchmarks.context` (its sentences have no
+`speaker`; the audit is the same). The heuristic misses verbless fragments ("By far the most useful
 gadget."); `--examples N` prints N flagged sentences of each kind to check the
 heuristic by eye.
 """
@@ -47,12 +54,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.duc import DEFAULT_DATA as DUC_DATA
-from benchmarks.duc import read_topic
+from benchmarks.duc import cut, read_topic, references
 from benchmarks.summaries import DEFAULT_DATA as BBC_DATA
-from benchmarks.summaries import article_files, read_article
+from benchmarks.summaries import article_files, load_item
 from briefing.config import SummaryConfig
 from briefing.models import Passage, Sentence
-from briefing.segment import segment
 from briefing.summarise import summarise
 
 KINDS = ("unclosed quote", "opener", "reply", "question", "first person", "unnamed speaker")
@@ -153,6 +159,17 @@ class Audit:
     attributed: int = 0
     flagged_summaries: int = 0
     examples: dict[str, list[str]] = field(default_factory=dict)
+    rouge1: float = 0.0  # summed over summaries
+    rouge2: float = 0.0
+
+    def score(self, references: Sequence[str], summary: str, recall: bool) -> None:
+        from rouge_score import rouge_scorer
+
+        scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+        scores = [scorer.score(reference, summary) for reference in references]
+        pick = (lambda s: s.recall) if recall else (lambda s: s.fmeasure)
+        self.rouge1 += sum(pick(s["rouge1"]) for s in scores) / max(len(scores), 1)
+        self.rouge2 += sum(pick(s["rouge2"]) for s in scores) / max(len(scores), 1)
 
     def add(self, chosen: Sequence[Sentence], passages: Sequence[Passage]) -> None:
         text = {(p.article_id, p.index): p.text for p in passages}
@@ -174,6 +191,8 @@ class Audit:
         self.kinds.update(other.kinds)
         self.attributed += other.attributed
         self.flagged_summaries += other.flagged_summaries
+        self.rouge1 += other.rouge1
+        self.rouge2 += other.rouge2
         for kind, texts in other.examples.items():
             self.examples.setdefault(kind, []).extend(texts)
 
@@ -183,8 +202,11 @@ def audit_bbc(args: tuple[list[Path], float]) -> Audit:
     audit = Audit()
     options = SummaryConfig(dangling_penalty=penalty)
     for path in paths:
-        passages = segment(read_article(path, "a1"))
-        audit.add(summarise(passages, options, "english"), passages)
+        item = load_item(path.parents[2], path)
+        passages = list(item.passages)
+        chosen = summarise(passages, options, "english")
+        audit.add(chosen, passages)
+        audit.score([item.reference], " ".join(s.text for s in chosen), recall=False)
     return audit
 
 
@@ -192,11 +214,14 @@ def audit_duc(args: tuple[Path, float]) -> Audit:
     folder, penalty = args
     audit = Audit()
     passages = read_topic(folder)
-    audit.add(summarise(passages, SummaryConfig(words=250, dangling_penalty=penalty), "english"), passages)
+    chosen = summarise(passages, SummaryConfig(words=250, dangling_penalty=penalty), "english")
+    audit.add(chosen, passages)
+    data = folder.parents[1]
+    audit.score(references(data, folder.name), cut(" ".join(s.text for s in chosen)), recall=True)
     return audit
 
 
-def report(name: str, audit: Audit, examples: int) -> None:
+def report(name: str, audit: Audit, examples: int, rouge_kind: str) -> None:
     flagged = sum(audit.kinds.values())
     print(
         f"\n### {name}: {audit.summaries} summaries, {audit.sentences} sentences, "
@@ -207,6 +232,8 @@ def report(name: str, audit: Audit, examples: int) -> None:
     for kind in KINDS:
         print(f"| {kind} | {audit.kinds[kind]} | {100 * audit.kinds[kind] / max(audit.sentences, 1):.1f} % |")
     print(f"| **any** | **{flagged}** | **{100 * flagged / max(audit.sentences, 1):.1f} %** |")
+    n = max(audit.summaries, 1)
+    print(f"\nROUGE-1 {audit.rouge1 / n:.4f}, ROUGE-2 {audit.rouge2 / n:.4f} ({rouge_kind})")
     print(
         f"\nSummaries with at least one such sentence: {audit.flagged_summaries} of {audit.summaries} "
         f"({100 * audit.flagged_summaries / max(audit.summaries, 1):.1f} %)"
@@ -238,8 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bbc.merge(part)
         for part in pool.map(audit_duc, [(t, args.dangling_penalty) for t in topics], chunksize=1):
             duc.merge(part)
-    report("BBC, one summary per article (concepts, 4 sentences)", bbc, args.examples)
-    report("DUC 2006, one summary per topic (concepts, 250 words)", duc, args.examples)
+    report("BBC, one summary per article (concepts, 4 sentences)", bbc, args.examples, "F1")
+    report("DUC 2006, one summary per topic (concepts, 250 words)", duc, args.examples, "recall")
     return 0
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from briefing.models import Passage, Sentence
-from briefing.summarise.attribution import attribute, quotes_unnamed, stands_alone
+from briefing.summarise.attribution import attribute, stands_alone
 from briefing.summarise.budget import sentence_limit
 from briefing.summarise.clean import is_clean
 from briefing.summarise.clean import word_count as _word_count
@@ -170,7 +170,7 @@ class _Pool:
     def usable(self, k: int) -> bool:
         if k not in self._usable:
             sentence = self.items[k].sentence
-            self._usable[k] = is_clean(sentence, self._min_words) and not quotes_unnamed(sentence)
+            self._usable[k] = is_clean(sentence, self._min_words)
         return self._usable[k]
 
     def gist(self, k: int) -> Gist:

@@ -15,7 +15,7 @@ is looked for where news writing puts it:
 
 A name is given in the fullest form the article uses ("Stoltenberg" → "Jens
 Stoltenberg"). No name found: the sentence keeps `speaker = ""` and a summary
-does not quote it (see `stands_alone`). The cues are short word lists for each
+ranks it down like a sentence that leans on the one before (see `stands_alone`). The cues are short word lists for each
 supported language; names are runs of capitalised words, so no tagger or model
 is needed.
 """
@@ -448,7 +448,7 @@ def speaks_unseen(text: str, language: str) -> bool:
 
 def quotes_unnamed(sentence: Sentence) -> bool:
     """Someone's words whose speaker neither the sentence nor the article around it names:
-    never quoted in a summary, where they would read as the outlet's own."""
+    ranked down in a summary, where they would read as the outlet's own."""
     return sentence.needs_speaker and not sentence.speaker
 
 
@@ -515,8 +515,8 @@ def _attribute_article(passages: Sequence[Passage], language: str) -> list[Passa
         for s, sentence in enumerate(passage.sentences):
             own = tags[p, s]
             text = sentence.text
-            if any(not t.speaker.startswith("\x00") for t in own):
-                sentences.append(sentence)  # it names its speaker itself
+            if any(t.speaker != _PRONOUN for t in own):
+                sentences.append(sentence)  # it names (or describes: "the mayor said") its speaker itself
                 continue
             inside = _inside(sentence, quoted[p])
             pronoun = next((t for t in own if t.speaker == _PRONOUN), None)

@@ -28,7 +28,7 @@ from scipy import sparse
 
 from briefing.language import stemmer, stop_words, words
 from briefing.models import Sentence
-from briefing.summarise.attribution import quotes_unnamed, stands_alone
+from briefing.summarise.attribution import stands_alone
 from briefing.summarise.budget import sentence_limit
 from briefing.summarise.clean import is_clean, word_count
 from briefing.summarise.repeats import Gist, repeat_pairs
@@ -126,7 +126,7 @@ def sentence_concepts(text: str, language: str) -> frozenset[Concept]:
 
 
 def _eligible(sentence: Sentence, budget: SummaryConfig, language: str) -> bool:
-    if not is_clean(sentence, budget.min_words) or quotes_unnamed(sentence):
+    if not is_clean(sentence, budget.min_words):
         return False
     if budget.words is not None and word_count(sentence) > budget.words:
         return False
