@@ -172,7 +172,10 @@ def render_options(config: Config, briefings: Path | None = None) -> Options:
         day_folder = briefings.resolve() / "day"
         files_from = Path(os.path.relpath(config.base_dir.resolve(), day_folder)).as_posix() + "/"
     return Options(
-        locale=output.locale, run_summary=output.show_run_summary, base_url=output.base_url, files_from=files_from
+        locale=output.locale,
+        run_summary=output.show_run_summary,
+        base_url=output.base_url,
+        files_from=files_from,
     )
 
 

@@ -127,7 +127,8 @@ def test_json_shape(project: Path) -> None:
     assert story["counts"] == {"articles": 2, "sources": 2} and story["shown"] is True
     first = "The Secretary General of NATO, Jens Stoltenberg, speaking about the situation in Kosovo…"
     assert story["articles"][0] == {"id": "a1", "headline": first}
-    assert {"text", "article", "source", "url", "speaker", "paragraph", "start", "end"} == set(story["summary"][0])
+    sentence_keys = {"text", "article", "source", "url", "speaker", "paragraph", "start", "end"}
+    assert sentence_keys == set(story["summary"][0])
     assert {"article", "paragraph", "kind", "text", "score", "terms"} == set(story["passages"][0])
     assert data["articles"][0] == {
         "id": "a1",

@@ -287,8 +287,8 @@ PREHEADER_STORIES = 3
 def _when(article: Article, day: date, words: Words) -> str:
     if article.published is None:
         return ""
-    clock = words.clock(article.published)
-    return clock if article.published.date() == day else f"{words.short_date(article.published.date())}, {clock}"
+    clock, published = words.clock(article.published), article.published.date()
+    return clock if published == day else f"{words.short_date(published)}, {clock}"
 
 
 def _site(options: Options) -> str:

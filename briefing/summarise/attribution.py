@@ -15,9 +15,9 @@ is looked for where news writing puts it:
 
 A name is given in the fullest form the article uses ("Stoltenberg" → "Jens
 Stoltenberg"). No name found: the sentence keeps `speaker = ""` and a summary
-ranks it down like a sentence that leans on the one before (see `stands_alone`). The cues are short word lists for each
-supported language; names are runs of capitalised words, so no tagger or model
-is needed.
+ranks it down like a sentence that leans on the one before (see `stands_alone`).
+The cues are short word lists for each supported language; names are runs of
+capitalised words, so no tagger or model is needed.
 """
 
 from __future__ import annotations
