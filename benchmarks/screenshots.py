@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import io
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -82,6 +83,26 @@ def shoot(page: Path, png: Path, width: int, dark: bool) -> None:
     subprocess.run(command, check=True, capture_output=True, timeout=120)
 
 
+def overflow(page: Path, width: int = 320) -> int:
+    """How many pixels wider than a `width`-px screen the page lays out (0: no sideways scroll):
+    the page in a `width`-px frame, measured once loaded."""
+    probe = page.with_name("probe.html")
+    probe.write_text(
+        f'<!DOCTYPE html><iframe id="f" src="{page.name}" width="{width}" height="600"></iframe><script>'
+        'document.getElementById("f").onload = function () { var d = this.contentDocument.documentElement;'
+        ' document.title = "overflow=" + (d.scrollWidth - d.clientWidth); };</script>',
+        encoding="utf-8",
+    )
+    command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"]
+    command += ["--virtual-time-budget=5000", "--dump-dom", probe.as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    probe.unlink()
+    found = re.search(r"<title>overflow=(-?\d+)</title>", done.stdout)
+    if found is None:
+        raise SystemExit(f"{page}: could not measure its width")
+    return max(0, int(found.group(1)))
+
+
 def screenshots(name: str, config: Path, out: Path, work: Path) -> None:
     output = work / f"{name}-out"
     with contextlib.redirect_stdout(io.StringIO()):  # the paths it writes: ours are printed below
@@ -94,6 +115,7 @@ def screenshots(name: str, config: Path, out: Path, work: Path) -> None:
     size = len(mail.read_bytes())
     print(f"{name}: e-mail HTML {size / 1024:.1f} KB (Gmail clips at {GMAIL_CLIP_BYTES // 1024} KB)")
     for kind, html in (("page", page), ("email", mail)):
+        print(f"  {kind} at 320 px: {overflow(html)} px of sideways scroll")
         for width in WIDTHS:
             for dark in (False, True):
                 png = out / f"{name}-{kind}-{width}-{'dark' if dark else 'light'}.png"

@@ -321,3 +321,28 @@ def test_every_text_colour_passes_wcag_aa_on_its_page_in_light_and_dark() -> Non
     for colour in text_colours(dark):
         assert min(contrast(colour, bg) for bg in dark_backgrounds) >= 4.5, colour
     assert round(contrast("#55554f", "#ffffff"), 2) == 7.5  # the quietest text: date, citations, footer
+
+
+# ---- the reader's words -------------------------------------------------------------------
+
+
+def test_a_labels_file_in_the_template_folder_changes_only_what_it_names(project: Path) -> None:
+    mine = project / "mytemplates"
+    mine.mkdir()
+    (mine / "labels.yaml").write_text(
+        "contents:\n  en: Today's stories\nfooter:\n  de: Wörtlich zitiert.\n", encoding="utf-8"
+    )
+    write_config(project, templates="mytemplates")
+    html = (build(project) / "briefing.html").read_text(encoding="utf-8")
+    assert "Today&#39;s stories" in html and "In this briefing" not in html
+    assert "Sources" in html and "Extractive summaries" in html  # the rest: the bundled table
+
+
+def test_the_run_summary_is_one_line_for_readers_only_when_asked(project: Path) -> None:
+    (project / "examples" / "articles" / "empty.txt").write_text("", encoding="utf-8")
+    build(project)
+    assert "could not be read" not in (project / "out" / DAY1 / "briefing.html").read_text(encoding="utf-8")
+    write_config(project, output={"show_run_summary": True, "locale": "en_GB"})
+    md = (build(project) / "briefing.md").read_text(encoding="utf-8")
+    assert "2 sources read; 1 could not be read" in md
+    assert "Thursday, 26 November 2026" in md  # output.locale
