@@ -122,6 +122,9 @@ class Story:
     status: StoryStatus = StoryStatus.NEW
     first_seen: date | None = None
     previous: tuple[date, ...] = ()
+    # its id in each of those briefings (ids are made from titles, which change as a story
+    # develops): the anchor a link to that day's page lands on; "" where not known
+    previous_ids: tuple[str, ...] = ()
 
 
 # Section ids: a configured topic's section has the topic's id; the two sections that are no

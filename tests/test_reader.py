@@ -94,7 +94,11 @@ def check_page(path: Path, urls: set[str] | frozenset[str] = frozenset(), *, cit
             assert parts.fragment in page.ids, f"{href}: no such anchor in the page"
         else:
             assert not parts.scheme, href
-            assert (path.parent / unquote(parts.path)).resolve().is_file(), f"{href}: no such file"
+            target = (path.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), f"{href}: no such file"
+            if parts.fragment and target.suffix == ".html":
+                ids = Page(target.read_text(encoding="utf-8")).ids
+                assert parts.fragment in ids, f"{href}: no such anchor on that page"
     names = [name for name in page.sources if name]
     assert bool(names) == cites and not [n for n in names if FILE_NAME.search(n)], "a file name as a source"
     assert page.headings[0] == 1 and all(b - a <= 1 for a, b in pairwise(page.headings))
@@ -146,7 +150,7 @@ def test_two_days_mark_the_developing_story_in_every_format_and_the_archive_link
     check_page(folder / "briefing.html")
     day1 = f"../{DAY1}/briefing.html#story-"
     assert re.search(rf'<strong>Developing</strong> · first seen <a href="{day1}[^"]+">Nov 26</a>', html)
-    assert re.search(rf'<li>Still running: <span dir="auto"><a href="{day1}', html)
+    assert re.search(rf'<li id="story-[^"]+">Still running: <span dir="auto"><a href="{day1}', html)
     md = (folder / "briefing.md").read_text(encoding="utf-8")
     assert re.search(rf"\*\*Developing\*\* · first seen \[Nov 26\]\(<\.\./{DAY1}/briefing\.md#story-", md)
     assert "- Still running: [" in md

@@ -159,7 +159,10 @@ def template_context(briefing: Briefing, words: Words, options: Options = Option
     remembered = any(story.status is not StoryStatus.NEW for story in briefing.stories)
 
     def day_link(day: date, story: Story) -> str:
-        return f"{_site(options)}{day.isoformat()}/briefing.html#story-{story.id}"
+        """That day's briefing, at the story as it was titled then (its page's top if not known)."""
+        ids = dict(zip(story.previous, story.previous_ids, strict=False))
+        anchor = f"#story-{ids[day]}" if ids.get(day) else ""
+        return f"{_site(options)}{day.isoformat()}/briefing.html{anchor}"
 
     def day_view(day: date, story: Story) -> dict[str, Any]:
         return {"date": day.isoformat(), "short": words.short_date(day), "link": day_link(day, story)}

@@ -33,7 +33,14 @@ def archive_day(briefing: Briefing, files: Sequence[str]) -> ArchivedDay:
         title=briefing.title,
         language=briefing.language,
         stories=tuple(
-            ArchivedStory(story.id, story.title, story.id in shown, story.status.value, story.previous)
+            ArchivedStory(
+                story.id,
+                story.title,
+                story.id in shown,
+                story.status.value,
+                story.previous,
+                story.previous_ids,
+            )
             for story in briefing.stories
         ),
         files=tuple(files),
@@ -76,6 +83,9 @@ def _day_view(day: ArchivedDay, long_date: Any, short_date: Any) -> dict[str, An
 
     def story_view(story: ArchivedStory) -> dict[str, Any]:
         earlier = [d for d in story.previous if d < day.date]
+        # that day's anchor: the story's id then (titles, and so ids, change as a story develops)
+        ids = zip(story.previous, story.previous_ids, strict=False)
+        anchors = {d: f"#story-{ident}" for d, ident in ids if ident}
         return {
             "title": story.title,
             "link": f"{page}#story-{story.id}",
@@ -83,12 +93,14 @@ def _day_view(day: ArchivedDay, long_date: Any, short_date: Any) -> dict[str, An
             "status": story.status,
             "developing": story.status != StoryStatus.NEW.value and bool(earlier),
             "days": [
-                {"short": short_date(d), "link": f"{d.isoformat()}/briefing.html#story-{story.id}"}
+                {"short": short_date(d), "link": f"{d.isoformat()}/briefing.html{anchors.get(d, '')}"}
                 for d in earlier
             ],
         }
 
-    shown = [story_view(s) for s in day.stories if s.shown and s.status != StoryStatus.STILL_RUNNING.value]
+    running = StoryStatus.STILL_RUNNING.value
+    shown = [story_view(s) for s in day.stories if s.shown and s.status != running]
+    still = [story_view(s) for s in day.stories if s.status == running]
     return {
         "date": day.date.isoformat(),
         "date_long": long_date(day.date),
@@ -96,5 +108,6 @@ def _day_view(day: ArchivedDay, long_date: Any, short_date: Any) -> dict[str, An
         "link": page,
         "md_link": md,
         "stories": shown,
-        "more": len(day.stories) - len(shown),
+        "running": still,  # one line each that day, listed here too: a reader looks for them
+        "more": len(day.stories) - len(shown) - len(still),
     }

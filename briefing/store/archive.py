@@ -36,6 +36,7 @@ class ArchivedStory:
     shown: bool  # shown whole that day (else one line)
     status: str  # new, developing, still-running
     previous: tuple[date, ...]  # earlier briefings it was in
+    previous_ids: tuple[str, ...] = ()  # its id in each ("" where not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ def day_record(day: ArchivedDay) -> dict[str, Any]:
                 "shown": s.shown,
                 "status": s.status,
                 "previous": [d.isoformat() for d in s.previous],
+                "previous_ids": list(s.previous_ids),
             }
             for s in day.stories
         ],
@@ -88,6 +90,7 @@ def _day_from(data: object, files: tuple[str, ...] | None = None) -> ArchivedDay
                 previous=tuple(
                     date.fromisoformat(expect_text(d)) for d in expect_list(story.get("previous", []))
                 ),
+                previous_ids=tuple(expect_text(i) for i in expect_list(story.get("previous_ids", []))),
             )
         )
     return ArchivedDay(
