@@ -120,6 +120,11 @@ def test_the_example_reads_well_on_the_web_and_in_markdown(project: Path) -> Non
     assert "../../examples/articles/002_da18b38522dca5f0.txt" in page.hrefs
     assert not any(href.startswith("#src-") for href in page.hrefs)
     assert "Jens Stoltenberg, quoted by" in " ".join(page.sources)
+    html = (folder / "briefing.html").read_text(encoding="utf-8")
+    preheader = re.search(r'<div class="preheader" aria-hidden="true">([^<]+)</div>', html)
+    assert preheader and preheader.group(1).startswith(
+        "Jens Stoltenberg: NATO-KFOR is ready"
+    )  # inbox preview
     md = (folder / "briefing.md").read_text(encoding="utf-8")
     assert "- [Jens Stoltenberg says NATO is facing its biggest" in md  # contents are links
     assert re.search(r"\[\\\[2\\\]\]\(<\.\./\.\./examples/articles/002_da18b38522dca5f0\.txt>\)", md)
