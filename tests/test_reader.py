@@ -355,3 +355,14 @@ def test_the_run_summary_is_one_line_for_readers_only_when_asked(project: Path) 
     md = (build(project) / "briefing.md").read_text(encoding="utf-8")
     assert "2 sources read; 1 could not be read" in md
     assert "Thursday, 26 November 2026" in md  # output.locale
+
+
+def test_a_broken_labels_file_is_a_config_error_naming_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = project / "mytemplates"
+    mine.mkdir()
+    (mine / "labels.yaml").write_text("contents: [not, a, table]\n", encoding="utf-8")
+    write_config(project, templates="mytemplates")
+    assert main(["check", "--config", str(project / "config.yaml")]) != 0
+    assert "labels.yaml" in capsys.readouterr().err
