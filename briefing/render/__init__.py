@@ -80,7 +80,6 @@ def check_templates(template_dir: Path | None, formats: Sequence[str]) -> None:
     """Load every template the formats need; ConfigError naming the broken one."""
     if template_dir is not None and not template_dir.is_dir():
         raise ConfigError(f"templates: {str(template_dir)!r} is not a folder")
-    load_table([*([template_dir] if template_dir else []), bundled_templates()])  # a broken labels.yaml
     env = environment(template_dir)
     for fmt in formats:
         if fmt in FORMATS:
