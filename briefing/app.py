@@ -28,8 +28,10 @@ from briefing.mail import compose
 from briefing.memory import remember
 from briefing.models import Briefing
 from briefing.pipeline import Listing, Summary, build_briefing, list_stories, summarise_articles
-from briefing.render import check_templates, render
+from briefing.render import Options, check_templates, render
+from briefing.render.archive import archive_day, render_archive
 from briefing.store import HttpCache, Store
+from briefing.store.archive import BRIEFING_FILES
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +100,31 @@ def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple
     with _fetching(config, store, started, edges) as client:
         window = _window(config, store, started, day)
         briefing = build_briefing(config, day, window=window, client=client, earlier=earlier)
-    written = tuple(store.write_briefing(day, _render(briefing, config)))
+    files = _render(briefing, config, store.briefings_folder)
+    written = tuple(store.write_briefing(day, files))
+    # The archive is the site around the briefing, not what the user asked for: -v names it.
+    for page in _write_archive(config, store, briefing, files):
+        log.info("archive: %s", page)
     if config.stories.memory_days > 0:  # only once the files are safe: a rebuild of the day replaces it
         memory.record(day, remember(briefing))
     if config.window.since == "last-run":  # only that setting needs it; only once the files are safe
         store.remember_run(started)
     return written
+
+
+def _write_archive(
+    config: Config, store: Store, briefing: Briefing, files: Mapping[str, str]
+) -> tuple[Path, ...]:
+    """The archive rebuilt with today's briefing: index.html, index.md, latest.html."""
+    today = archive_day(briefing, [name for name in BRIEFING_FILES if name in files])
+    try:
+        pages = render_archive(store.archive(today), _template_dir(config), render_options(config))
+    except BriefingError:
+        raise
+    except Exception as error:  # a user's archive template can raise anything, like a briefing's
+        log.debug("template failed", exc_info=True)
+        raise ConfigError(f"template {_template_line(error)}: {type(error).__name__}: {error}") from None
+    return tuple(store.write_pages(pages))
 
 
 @contextmanager
@@ -127,10 +148,11 @@ def _template_dir(config: Config) -> Path | None:
     return config.resolve(config.templates) if config.templates else None
 
 
-def _render(briefing: Briefing, config: Config) -> dict[str, str]:
+def _render(briefing: Briefing, config: Config, briefings: Path | None = None) -> dict[str, str]:
     """Every output file's text; a template that fails, whatever the error, is a ConfigError naming it."""
     try:
-        return render(briefing, output_formats(config), _template_dir(config))
+        options = render_options(config, briefings)
+        return render(briefing, output_formats(config), _template_dir(config), options)
     except BriefingError:
         raise
     except Exception as error:  # a user's template can raise anything (TypeError from {{ x - 1 }})
@@ -139,6 +161,22 @@ def _render(briefing: Briefing, config: Config) -> dict[str, str]:
             f"template {_template_line(error)}: {type(error).__name__}: {error}; fix the template "
             "(`briefing check` renders every template against a sample)"
         ) from None
+
+
+def render_options(config: Config, briefings: Path | None = None) -> Options:
+    """How the briefing is rendered, from `output:`: its locale, the run summary, the published address;
+    and, when the briefings folder is known, the way from a day's folder to the article files."""
+    output = config.output
+    files_from = ""
+    if briefings is not None:
+        day_folder = briefings.resolve() / "day"
+        files_from = Path(os.path.relpath(config.base_dir.resolve(), day_folder)).as_posix() + "/"
+    return Options(
+        locale=output.locale,
+        run_summary=output.show_run_summary,
+        base_url=output.base_url,
+        files_from=files_from,
+    )
 
 
 def _template_line(error: BaseException) -> str:

@@ -334,6 +334,37 @@ class OutputConfig(_Section):
         default=("md", "html", "json"), min_length=1
     )
     """files written per briefing; also `txt` (the plain text that is mailed)"""
+    locale: str | None = Field(default=None, json_schema_extra={"shown_default": "the day's language"})
+    """language (and region) of the briefing's labels and dates, as a locale: `en_GB`, `de_AT`, `pt_BR`;
+    default: the language most of the day's articles are in (see [Templates](#templates))"""
+    show_run_summary: bool = Field(default=False)
+    """one line under the header for readers: "20 sources read; 2 could not be read"; what could not be
+    read is always on stderr and in `briefing.json`, never otherwise shown to readers"""
+    base_url: str | None = Field(default=None)
+    """the web address where `output.dir` is published (`https://news.example.org/briefings/`): links to the
+    archive and to a story's earlier days are then absolute, so they work in the e-mail too (without it
+    the e-mail shows those days unlinked)"""
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            known = "like en, en_GB, de_AT, pt_BR"
+            raise _invalid("locale", f"{value!r} is not a known locale ({known})") from None
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^\s/]+", value):
+            raise _invalid("url", f"{value!r} is not an http(s) URL")
+        return value
 
 
 # ---- e-mail delivery (`briefing run`, `briefing send`) --------------------------------------
@@ -451,6 +482,10 @@ class SmtpConfig(_Section):
         return self.port or {"starttls": 587, "ssl": 465, "none": 25}[self.security]
 
 
+# What may stand in List-Unsubscribe's <…>: one mailto: address or one https URL (RFC 2369, 8058).
+_UNSUBSCRIBE = re.compile(r"mailto:[^\s<>,@]+@[^\s<>,]+|https://[^\s<>,]+")
+
+
 class EmailConfig(_Section):
     """Mail the briefing (text + HTML) once per day; see `briefing run`."""
 
@@ -474,6 +509,10 @@ class EmailConfig(_Section):
     state: str | None = Field(default=None, json_schema_extra={"shown_default": "`<output.dir>/state.json`"})
     """records, per date, each message and what became of it for each recipient (see [At most
     once](#e-mail-delivery-from-cron))"""
+    list_unsubscribe: tuple[str, ...] = Field(default=())
+    """how to leave the list: a `mailto:` address, an `https:` address, or both (a list); sent as
+    `List-Unsubscribe`, and an `https:` one also as one-click `List-Unsubscribe-Post` (RFC 8058); a
+    `List-Id` naming the briefing is always sent"""
     ping_url: str | None = Field(default=None)
     """health-check URL (healthchecks.io style): fetched after a send, `<url>/fail` after a failure,
     through the same limited client as feeds (at most 10 s; a private address needs
@@ -491,6 +530,18 @@ class EmailConfig(_Section):
         if problem is not None:
             raise _invalid("template", f"{value!r}: the subject it makes {problem}")
         return value
+
+    @field_validator("list_unsubscribe", mode="before")
+    @classmethod
+    def _unsubscribe(cls, value: object) -> object:
+        values = (value,) if isinstance(value, str) else value
+        if not isinstance(values, (list, tuple)):
+            return value
+        for item in values:
+            if not isinstance(item, str) or not _UNSUBSCRIBE.fullmatch(item):
+                what = "a mailto: address or an https:// URL (with no spaces, commas or <>)"
+                raise _invalid("unsubscribe", f"{item!r} is not {what}")
+        return tuple(values)
 
     @field_validator("ping_url")
     @classmethod
@@ -561,8 +612,8 @@ class Config(_Section):
     """list of topics (`id`, `title`, `keywords`, `description`, `examples`), each a section collecting the
     stories that match it; see [Stories and topics](#stories-and-topics)"""
     stories: StoriesConfig = StoriesConfig()
-    other_title: str = Field(default="Other news")
-    """heading for the stories that match no topic"""
+    other_title: str | None = Field(default=None, json_schema_extra={"shown_default": "`Other news`"})
+    """heading for the stories that match no topic; by default "Other news" in the briefing's language"""
     discover: bool = Field(default=False, json_schema_extra=_UNUSED)
     """no longer used (before 0.2: also discover topics); stories always are"""
     discovery: DiscoveryConfig = DiscoveryConfig()

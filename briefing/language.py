@@ -389,17 +389,39 @@ def _folded(word: str) -> str:
     return lowered if lowered.isascii() else unicodedata.normalize("NFC", lowered)
 
 
-# Openers that point back to an earlier sentence, so the sentence cannot stand alone
-# in a summary. Only English has a list so far; other languages get no penalty.
-_DANGLING_OPENERS = {
-    "english": re.compile(
-        r"^(?:he|she|it|they|this|that|these|those|his|her|its|their|also|otherwise|thus|"
-        r"however|but|and|so|then|since then|meanwhile|moreover|furthermore|in addition|"
-        r"such|there|here)\b",
-        re.IGNORECASE,
-    ),
+# Openers that point back to an earlier sentence, so the sentence cannot stand alone in a
+# summary: personal and demonstrative pronouns, possessives, and connectives, for each
+# supported language. Matched after any opening quotation mark ("“It was too harsh," …).
+_DANGLING_WORDS = {
+    "english": "he she it they this that these those his her its their him them also otherwise thus "
+    "however but and or nor so yet still then since_then meanwhile moreover furthermore instead "
+    "nevertheless nonetheless besides likewise similarly in_addition as_a_result in_turn by_contrast "
+    "on_the_other_hand the_latter such there here",
+    "german": "er sie es dies diese dieser dieses diesem diesen sein seine seinen seinem seiner ihr ihre "
+    "ihren ihrem ihrer auch aber außerdem zudem dennoch trotzdem jedoch allerdings deshalb daher darum "
+    "dabei damit danach dort hier sondern und oder",
+    "french": "il elle ils elles ce cela ceci ça cette ces celui celle son sa ses leur leurs mais aussi "
+    "cependant pourtant toutefois ainsi donc puis ensuite en_outre de_plus par_ailleurs néanmoins et or",
+    "spanish": "él ella ellos ellas esto eso este esta estos estas ese esa esos esas su sus pero también "
+    "sin_embargo además así por_eso por_lo_tanto no_obstante y o",
+    "italian": "lui lei loro esso essa questo questa questi queste quello quella ciò suo sua suoi sue ma "
+    "anche però tuttavia inoltre quindi così e o",
+    "portuguese": "ele ela eles elas isto isso este esta estes estas esse essa seu sua seus suas mas "
+    "também porém contudo além_disso assim portanto e ou",
+    "swedish": "han hon de den det detta dessa hans hennes deras men också dock därför och",
+    "polish": "on ona oni one ten ta te jego jej ich ale także również jednak więc i",
+    "czech": "on ona oni ten ta tento tato jeho její jejich ale také však proto a",
+    "greek": "αυτός αυτή αυτό αυτοί αυτές αυτά αλλά επίσης ωστόσο όμως και",
 }
-_QUOTES = {"“": "”", "‘": "’", "«": "»"}
+_DANGLING_OPENERS = {
+    language: re.compile(
+        r"^[\"'“‘„«»`(\[]*(?:"
+        + "|".join(sorted((w.replace("_", r"\s+") for w in words.split()), key=len, reverse=True))
+        + r")\b",
+        re.IGNORECASE,
+    )
+    for language, words in _DANGLING_WORDS.items()
+}
 
 
 def is_dangling(sentence: str, language: str = "english") -> bool:
@@ -408,9 +430,18 @@ def is_dangling(sentence: str, language: str = "english") -> bool:
     opener = _DANGLING_OPENERS.get(language)
     if opener is not None and opener.match(text):
         return True
-    if text.count('"') % 2:
-        return True
-    return any(text.count(o) != text.count(c) for o, c in _QUOTES.items())
+    return unclosed_quote(text)
+
+
+def unclosed_quote(text: str) -> bool:
+    """A quotation the sentence opens or closes but not both.
+
+    Whatever the convention ("…", “…”, „…“, «…», »…«, ”…”, ``…''), a quotation has
+    two double marks, so an odd count is one left open. Single quotes are counted
+    only as ‘ opening more than ’ closes (’ is also the apostrophe: "Kosovo’s").
+    """
+    doubles = sum(text.count(mark) for mark in '"“”„«»') + text.count("``") + text.count("''")
+    return doubles % 2 == 1 or text.count("‘") > text.count("’")
 
 
 class SumyTokenizer:

@@ -123,6 +123,20 @@ def inline_css(html: str) -> str:
         raise ConfigError(f"template briefing.html.j2: cannot inline its CSS for e-mail: {error}") from None
 
 
+def list_headers(email: EmailConfig, title: str, domain: str) -> dict[str, str]:
+    """List-Id (RFC 2919), always: mail clients group and filter the briefing by it; with
+    `email.list_unsubscribe`, List-Unsubscribe (RFC 2369) and, for an https address, the
+    one-click List-Unsubscribe-Post (RFC 8058) that Gmail and Yahoo ask of bulk senders."""
+    label = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "briefing"
+    phrase = re.sub(r'["\\\r\n]', "", title).strip()
+    headers = {"List-Id": f'"{phrase}" <{label}.{domain}>' if phrase else f"<{label}.{domain}>"}
+    if email.list_unsubscribe:
+        headers["List-Unsubscribe"] = ", ".join(f"<{where}>" for where in email.list_unsubscribe)
+        if any(where.startswith("https://") for where in email.list_unsubscribe):
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
 def compose(
     email: EmailConfig,
     *,
@@ -165,6 +179,8 @@ def compose(
     message["Message-ID"] = message_id
     # RFC 3834: tells vacation responders not to answer a daily automatic mail.
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in list_headers(email, title, sender.domain).items():
+        message[name] = value
 
     inlined = inline_css(html)
     html_bytes = len(inlined.encode("utf-8"))

@@ -122,7 +122,10 @@ def recognise(
         shown_before[story.id] = tuple(dict.fromkeys(s for r in matches for s in r.shown))
         status = StoryStatus.DEVELOPING if fresh else StoryStatus.STILL_RUNNING
         days = tuple(sorted({*best.previous, best.day}))
-        marked.append(replace(story, status=status, first_seen=best.first_seen, previous=days))
+        ids = tuple(next((r.id for r in matches if r.day == d), "") for d in days)
+        marked.append(
+            replace(story, status=status, first_seen=best.first_seen, previous=days, previous_ids=ids)
+        )
     return Recognised(tuple(marked), shown_before, new_articles)
 
 

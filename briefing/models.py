@@ -47,6 +47,12 @@ class Sentence:
     start: int  # character span within that paragraph
     end: int
     complete: bool  # ends like a sentence (not a truncated fragment)
+    # Whose words these are, when not the article's own and the sentence does not say: it is
+    # inside quotation marks, in the first person, a question or a reply, with no name beside
+    # it (summarise/attribution.py). `speaker` is the name the article gives nearby, "" when
+    # it gives none; a summary quotes such a sentence only with its speaker.
+    needs_speaker: bool = False
+    speaker: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +122,9 @@ class Story:
     status: StoryStatus = StoryStatus.NEW
     first_seen: date | None = None
     previous: tuple[date, ...] = ()
+    # its id in each of those briefings (ids are made from titles, which change as a story
+    # develops): the anchor a link to that day's page lands on; "" where not known
+    previous_ids: tuple[str, ...] = ()
 
 
 # Section ids: a configured topic's section has the topic's id; the two sections that are no

@@ -105,7 +105,8 @@ def group(
     topic_of = _topic_of_stories(stories, passages, labels)
     min_words = config.summary.min_words
     quotable = [any(is_clean(s, min_words) for p in story.passages for s in p.sentences) for story in stories]
-    sections = make_sections(stories, topics, topic_of, config.other_title, config.stories.max, quotable)
+    other = config.other_title or ""
+    sections = make_sections(stories, topics, topic_of, other, config.stories.max, quotable)
     return Grouped(sections, known)
 
 

@@ -217,10 +217,13 @@ def test_happy_path_envelope_parts_headers_crlf_inlined_html_and_readable_text(
 
     # Line breaks travel as CRLF inside the quoted-printable parts too.
     text, html = (p.get_content().replace("\r\n", "\n") for p in parts)
-    assert text.startswith("Daily Briefing\n==============\nThursday 26 November 2026\n")
+    assert text.startswith("Daily Briefing\n==============\nThursday, November 26, 2026\n")
     assert "NATO's Madrid Summit\n" in text and "<" not in text  # a real text rendering, no markup
     assert max(len(line) for line in text.splitlines()) <= 76
-    assert "<style" not in html and 'style="' in html  # CSS inlined into the elements
+    # CSS inlined into the elements; only the rules that cannot be (small screens, dark, print) stay
+    assert html.count("<style") == 1 and "@media (prefers-color-scheme: dark)" in html and 'style="' in html
+    assert message["List-Id"] == '"Daily Briefing" <daily-briefing.example.org>'
+    assert "List-Unsubscribe" not in message
     assert "<h1 style=" in html
 
     # The message is kept next to the briefing, and the send is recorded.
@@ -1058,3 +1061,30 @@ def test_a_state_that_fails_after_the_message_went_out_never_leads_to_a_second_c
     assert "may or may not have reached" in capsys.readouterr().err
     assert len(server.recorder.messages) == 1
     assert run(config) == 0 and len(server.recorder.messages) == 1
+
+
+def test_list_unsubscribe_is_sent_when_configured_with_one_click_for_https(project: Path) -> None:
+    config = mail_config(project, 25)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            "subject:",
+            "list_unsubscribe: [mailto:leave@example.org, https://example.org/leave?u=1]\n  subject:",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    settings = load_config(config).email
+    assert settings is not None
+    outgoing = compose(
+        settings,
+        title='Morning, "Desk"',
+        day=date(2026, 11, 26),
+        text="t",
+        html="<p>h</p>",
+        now=datetime.now(UTC),
+    )
+    message = outgoing.message
+    assert message["List-Unsubscribe"] == "<mailto:leave@example.org>, <https://example.org/leave?u=1>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Id"] == '"Morning, Desk" <morning-desk.example.org>'

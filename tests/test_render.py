@@ -96,13 +96,13 @@ def test_html_page_is_well_formed_with_contents_summaries_and_sources(project: P
     assert {"section-kosovo", "section-nato-summit", "sources", "src-a1", "src-a2"} <= page.ids
     assert len([i for i in page.ids if i.startswith("story-")]) == 2
     text = " ".join(page.text)
-    assert "In this briefing" in text and "Thursday 26 November 2026" in text
+    assert "In this briefing" in text and "Thursday, November 26, 2026" in text
     assert "2 articles · 2 sources" in text and "Read more:" in text
 
 
 def test_json_shape(project: Path) -> None:
     data = json.loads((build(project) / "briefing.json").read_text(encoding="utf-8"))
-    assert set(data) == {"version", "date", "title", "sections", "articles", "skipped"}
+    assert set(data) == {"version", "date", "title", "language", "sections", "articles", "skipped"}
     assert data["version"] == 2 and data["date"] == DAY
     section = data["sections"][0]
     assert {"id", "title", "topic", "stories"} == set(section) and section["topic"] is True
@@ -127,7 +127,8 @@ def test_json_shape(project: Path) -> None:
     assert story["counts"] == {"articles": 2, "sources": 2} and story["shown"] is True
     first = "The Secretary General of NATO, Jens Stoltenberg, speaking about the situation in Kosovo…"
     assert story["articles"][0] == {"id": "a1", "headline": first}
-    assert {"text", "article", "source", "url", "paragraph", "start", "end"} == set(story["summary"][0])
+    sentence_keys = {"text", "article", "source", "url", "speaker", "paragraph", "start", "end"}
+    assert sentence_keys == set(story["summary"][0])
     assert {"article", "paragraph", "kind", "text", "score", "terms"} == set(story["passages"][0])
     assert data["articles"][0] == {
         "id": "a1",
@@ -146,7 +147,7 @@ def test_json_shape(project: Path) -> None:
     assert sorted(passages) == sorted({*passages}) and len(passages) == 17 + 14
 
 
-def test_skipped_files_are_listed_in_json_and_page(project: Path) -> None:
+def test_skipped_files_are_listed_in_json_not_in_the_page(project: Path) -> None:
     write_article(project / "examples" / "articles", "empty.txt", "")
     folder = build(project)
     data = json.loads((folder / "briefing.json").read_text(encoding="utf-8"))
@@ -156,7 +157,9 @@ def test_skipped_files_are_listed_in_json_and_page(project: Path) -> None:
             "reason": "examples/articles/empty.txt: file is empty; skipped",
         }
     ]
-    assert "file is empty" in (folder / "briefing.html").read_text(encoding="utf-8")
+    # an operator's fact: not in the readers' pages
+    for name in ("briefing.html", "briefing.md"):
+        assert "empty.txt" not in (folder / name).read_text(encoding="utf-8")
 
 
 def test_user_templates_override_with_fallback(project: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefing.models import Story
+from briefing.models import OTHER_SECTION, Story
 from briefing.render.records import (
     article_record,
     as_json,
@@ -48,8 +48,9 @@ def listing_text(listing: Listing) -> str:
     lines = [f"{count} stories from {len(articles)} articles"]
     number = 0
     for section in listing.sections:
-        if section.title:
-            lines += ["", f"== {section.title} =="]
+        title = section.title or ("Other news" if section.id == OTHER_SECTION else "")
+        if title:
+            lines += ["", f"== {title} =="]
         shown: list[tuple[Story, bool]] = [
             *((s, True) for s in section.stories),
             *((s, False) for s in section.more),

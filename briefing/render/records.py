@@ -8,7 +8,17 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from briefing.models import Article, Briefing, Evidence, Passage, Section, Sentence, Skipped, Story
+from briefing.models import (
+    OTHER_SECTION,
+    Article,
+    Briefing,
+    Evidence,
+    Passage,
+    Section,
+    Sentence,
+    Skipped,
+    Story,
+)
 
 # The shape of briefing.json; raised when it changes in a way a reader of the file must know.
 JSON_VERSION = 2
@@ -21,6 +31,7 @@ def sentence_record(sentence: Sentence, article: Article) -> dict[str, Any]:
         "article": article.id,
         "source": article.source,
         "url": article.url or article.path or "",
+        "speaker": sentence.speaker or None,  # who says it, when the sentence quotes someone it does not name
         "paragraph": sentence.paragraph,
         "start": sentence.start,
         "end": sentence.end,
@@ -50,12 +61,16 @@ def story_record(story: Story, by_id: Mapping[str, Article], shown: bool) -> dic
     }
 
 
-def section_records(sections: Sequence[Section], articles: Sequence[Article]) -> list[dict[str, Any]]:
+def section_records(
+    sections: Sequence[Section], articles: Sequence[Article], other_title: str = ""
+) -> list[dict[str, Any]]:
+    """The sections and their stories; `other_title` names the stories no topic takes when the
+    config gives them no title of its own (the label in the briefing's language)."""
     by_id = {article.id: article for article in articles}
     return [
         {
             "id": section.id,
-            "title": section.title,
+            "title": section.title or (other_title if section.id == OTHER_SECTION else ""),
             "topic": section.topic is not None,
             "stories": [
                 *(story_record(story, by_id, True) for story in section.stories),
@@ -82,14 +97,15 @@ def skipped_record(item: Skipped) -> dict[str, Any]:
     return {"source": item.source, "reason": item.reason}
 
 
-def briefing_json(briefing: Briefing) -> str:
+def briefing_json(briefing: Briefing, other_title: str = "") -> str:
     """The machine-readable briefing; its shape is a stable interface (README: briefing.json)."""
     return as_json(
         {
             "version": JSON_VERSION,
             "date": briefing.date.isoformat(),
             "title": briefing.title,
-            "sections": section_records(briefing.sections, briefing.articles),
+            "language": briefing.language,
+            "sections": section_records(briefing.sections, briefing.articles, other_title),
             "articles": [article_record(a) for a in briefing.articles],
             "skipped": [skipped_record(s) for s in briefing.skipped],
         }

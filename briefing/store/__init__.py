@@ -6,6 +6,8 @@
       state.json             what was sent, per recipient (store/sent.py; email.state may move it)
       .cache/http.json       validators and bodies for conditional GET (store/http_cache.py)
       .cache/last-run.json   when the last build started, for window.since: last-run (store/last_run.py)
+      index.html, index.md   the archive: every day built, newest first; latest.html, today's
+      .cache/archive.json    what the archive lists of each day (store/archive.py)
       stories.sqlite         each briefing's stories, to recognise them on later days (store/memory.py)
 
 Every write is atomic (store/files.py). Each file has its own policy for damage,
@@ -24,6 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from briefing.errors import DeliveryError
+from briefing.store.archive import ArchivedDay, update_archive
 from briefing.store.files import atomic_write
 from briefing.store.http_cache import HttpCache
 from briefing.store.last_run import read_last_run, write_last_run
@@ -36,6 +39,7 @@ __all__ = ["HttpCache", "SentLog", "Store", "StoryMemory", "atomic_write"]
 CACHE_FOLDER = ".cache"
 HTTP_CACHE_FILE = "http.json"
 LAST_RUN_FILE = "last-run.json"
+ARCHIVE_FILE = "archive.json"
 EML_FILE = "briefing.eml"
 
 
@@ -90,6 +94,25 @@ class Store:
         written = []
         for name, text in files.items():
             target = folder / name
+            try:
+                atomic_write(target, text)
+            except OSError as error:
+                raise DeliveryError(
+                    f"{target}: cannot write ({error.strerror or error}); check --out / output.dir"
+                ) from None
+            written.append(target)
+        return written
+
+    def archive(self, today: ArchivedDay) -> list[ArchivedDay]:
+        """Every day built (in the briefings folder), newest first, with `today` as given."""
+        folder = self.briefings_folder
+        return update_archive(folder / CACHE_FOLDER / ARCHIVE_FILE, folder, today)
+
+    def write_pages(self, pages: Mapping[str, str]) -> list[Path]:
+        """The archive's pages (index.html, …) into the briefings folder, each atomically."""
+        written = []
+        for name, text in pages.items():
+            target = self.briefings_folder / name
             try:
                 atomic_write(target, text)
             except OSError as error:

@@ -13,8 +13,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from briefing.language import is_dangling
 from briefing.models import Passage, Sentence
+from briefing.summarise.attribution import attribute, stands_alone
 from briefing.summarise.budget import sentence_limit
 from briefing.summarise.clean import is_clean
 from briefing.summarise.clean import word_count as _word_count
@@ -39,6 +39,7 @@ def summarise(
     `summary` is the config's `summary:` section: algorithm, length and repeat rules;
     `known` are sentences the reader has already seen: none is repeated.
     """
+    passages = attribute(passages, language)  # who says what: a quote is never the outlet's own words
     ranked = rank_sentences(passages, summary.algorithm, language, keywords=keywords, budget=summary)
     return select(ranked, summary, language, known)
 
@@ -80,7 +81,8 @@ def select(
 ) -> list[Sentence]:
     """Greedy by rank: skip unclean sentences and repeats of one already chosen (or `known`).
 
-    Sentences that do not stand alone are moved down the ranking by
+    Sentences that do not stand alone (`stands_alone`: they lean on the sentence
+    before, or quote someone the article does not name) are moved down the ranking by
     `dangling_penalty` × the number of sentences. Between repeats of equal
     score the earlier is kept, unless a later one says all it says and more.
     With `summary.words`, a sentence that would pass the cap is skipped and a
@@ -90,7 +92,7 @@ def select(
     demote = summary.dangling_penalty * len(items)
     order = sorted(
         range(len(items)),
-        key=lambda i: (i + (demote if is_dangling(items[i].sentence.text, language) else 0.0), i),
+        key=lambda i: (i + (0.0 if stands_alone(items[i].sentence, language) else demote), i),
     )
     pool = _Pool([items[i] for i in order], summary.min_words, language)
     limit = sentence_limit(summary, len(items))
@@ -167,7 +169,8 @@ class _Pool:
 
     def usable(self, k: int) -> bool:
         if k not in self._usable:
-            self._usable[k] = is_clean(self.items[k].sentence, self._min_words)
+            sentence = self.items[k].sentence
+            self._usable[k] = is_clean(sentence, self._min_words)
         return self._usable[k]
 
     def gist(self, k: int) -> Gist:

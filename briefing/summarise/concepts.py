@@ -26,8 +26,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from briefing.language import is_dangling, stemmer, stop_words, words
+from briefing.language import stemmer, stop_words, words
 from briefing.models import Sentence
+from briefing.summarise.attribution import stands_alone
 from briefing.summarise.budget import sentence_limit
 from briefing.summarise.clean import is_clean, word_count
 from briefing.summarise.repeats import Gist, repeat_pairs
@@ -129,7 +130,7 @@ def _eligible(sentence: Sentence, budget: SummaryConfig, language: str) -> bool:
         return False
     if budget.words is not None and word_count(sentence) > budget.words:
         return False
-    return budget.dangling_penalty == 0 or not is_dangling(sentence.text, language)
+    return budget.dangling_penalty == 0 or stands_alone(sentence, language)
 
 
 def _greedy(
