@@ -79,6 +79,9 @@ def read_web_sources(
                         label = source_label(source)
                         log.warning("%s: %s; skipped", label, reason)
                         results[i] = SourceResult((), (Skipped(label, f"{label}: {reason}; skipped"),), True)
+    except BaseException:  # Ctrl-C or SIGTERM (briefing.interrupts): end every fetch now
+        client.abort("the run was interrupted")
+        raise
     finally:
         # Workers still running end at once (their requests were aborted); do not wait for them.
         pool.shutdown(wait=False, cancel_futures=True)
@@ -118,7 +121,7 @@ def _read_source(
         reason = f"{label}: cannot be read ({type(error).__name__}: {error}); skipped (-vv shows why)"
         log.warning("%s", reason)
         return SourceResult((), (Skipped(label, reason),), failed=True)
-    log.info(
+    log.debug(
         "%s: %d of %d items in the window, %d read, %.2fs",
         label,
         in_window,
