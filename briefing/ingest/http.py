@@ -202,15 +202,17 @@ class HttpClient:
         self._last_request: dict[str, float] = {}
         self._watches: set[SocketWatch] = set()
         self._aborted: str | None = None
+        self.interrupted = False  # the run was stopped by a signal: its sources fail silently
 
     def close(self) -> None:
         self._pool.clear()
 
-    def abort(self, reason: str) -> None:
+    def abort(self, reason: str, *, interrupted: bool = False) -> None:
         """End every request in flight now and refuse new ones (the run's time is up, or it
-        was interrupted): requests waiting for their host's turn give up too."""
+        was `interrupted`): requests waiting for their host's turn give up too."""
         with self._hosts_lock:
             self._aborted = reason
+            self.interrupted = self.interrupted or interrupted
             watches = list(self._watches)
         self._stopped.set()
         for watch in watches:
