@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Literal
 
 from briefing.config import (
-    DEFAULT_CONFIG,
     Config,
     FeedSource,
     FetchConfig,
@@ -37,6 +36,7 @@ from briefing.ingest import files as file_sources
 from briefing.ingest.http import HttpClient
 from briefing.ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from briefing.ingest.window import Window, window_for
+from briefing.locate import DEFAULT_CONFIG
 from briefing.mail import compose
 from briefing.memory import remember
 from briefing.models import Briefing

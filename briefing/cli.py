@@ -16,13 +16,16 @@ from collections.abc import Sequence
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from briefing import app, interrupts
-from briefing.config import CONFIG_ENV, DEFAULT_CONFIG, find_config
+# Only light modules here: the signal handlers are in place before the heavy ones (numpy,
+# scipy, lxml: a second or two) are imported, so a Ctrl-C during start-up exits cleanly too.
+from briefing import interrupts
 from briefing.errors import BriefingError, ExitCode, Interrupted
-from briefing.render import console
-from briefing.summarise.registry import algorithm_names
+from briefing.locate import CONFIG_ENV, DEFAULT_CONFIG, find_config
+
+if TYPE_CHECKING:
+    from briefing import app
 
 # The package's logger: every module logs under it (getLogger(__name__)); this sets its handler.
 log = logging.getLogger(__name__.partition(".")[0])
@@ -30,19 +33,19 @@ log = logging.getLogger(__name__.partition(".")[0])
 
 def main(argv: Sequence[str] | None = None, edges: app.Edges | None = None) -> int:
     """Run one command; its exit code. `edges` (the clock, environment, network) default to the real ones."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not hasattr(args, "func"):  # bare `briefing` (or `briefing feeds`): the help, as git does
-        (args.command_parser if hasattr(args, "command_parser") else parser).print_help()
-        return ExitCode.USAGE
-    args.config = getattr(args, "config", None) or args.top_config
-    _setup_logging(
-        getattr(args, "verbose", 0) + args.top_verbose - getattr(args, "quiet", 0) - args.top_quiet
-    )
-    edges = edges or app.Edges()
     with interrupts.raised():
         try:
-            code: int = args.func(args, edges)
+            parser = _parser()
+            args = parser.parse_args(argv)
+            if not hasattr(args, "func"):  # bare `briefing` (or `briefing feeds`): the help, as git does
+                (args.command_parser if hasattr(args, "command_parser") else parser).print_help()
+                return ExitCode.USAGE
+            args.config = getattr(args, "config", None) or args.top_config
+            verbose = getattr(args, "verbose", 0) + args.top_verbose
+            _setup_logging(verbose - getattr(args, "quiet", 0) - args.top_quiet)
+            from briefing import app
+
+            code: int = args.func(args, edges or app.Edges())
             return code
         except BriefingError as error:
             for line in str(error).splitlines() or [type(error).__name__]:
@@ -80,6 +83,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from briefing.summarise.registry import algorithm_names
+
     parser = _Parser(
         prog="briefing",
         description="Turn a day's news articles into a short, sourced briefing.",
@@ -289,6 +294,9 @@ def _config(args: argparse.Namespace, edges: app.Edges) -> Path:
 
 
 def cmd_build(args: argparse.Namespace, edges: app.Edges) -> int:
+    from briefing import app
+    from briefing.render import console
+
     config = app.load(_config(args, edges), algorithm=args.algorithm)
     day = app.briefing_day(config, args.date, force=args.force, edges=edges)
     written = app.build(config, day=day, out=args.out, wait=_wait_seconds(args), edges=edges)
@@ -305,6 +313,9 @@ def cmd_send(args: argparse.Namespace, edges: app.Edges) -> int:
 
 
 def _mail(args: argparse.Namespace, edges: app.Edges, *, build: bool) -> int:
+    from briefing import app
+    from briefing.render import console
+
     config = app.load(_config(args, edges))
     day = app.briefing_day(config, args.date, force=args.force, edges=edges)
     wait = _wait_seconds(args)
@@ -330,6 +341,9 @@ def _out_line(line: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace, edges: app.Edges) -> int:
+    from briefing import app
+    from briefing.render import console
+
     path = _config(args, edges)
     result = app.check(app.load(path), edges=edges)
     for pattern in result.unmatched:
@@ -339,6 +353,9 @@ def cmd_check(args: argparse.Namespace, edges: app.Edges) -> int:
 
 
 def cmd_stories(args: argparse.Namespace, edges: app.Edges) -> int:
+    from briefing import app
+    from briefing.render import console
+
     config = app.load(_config(args, edges))
     listing = app.stories(config, files=args.files, use_topics=not args.discover, edges=edges)
     _out(console.listing_json(listing) if args.json else console.listing_text(listing))
@@ -346,6 +363,9 @@ def cmd_stories(args: argparse.Namespace, edges: app.Edges) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace, edges: app.Edges) -> int:
+    from briefing import app
+    from briefing.render import console
+
     config = find_config(args.config, edges.environ, Path.cwd(), required=False)
     summary = app.summarize(
         config, args.paths, algorithm=args.algorithm, sentences=args.sentences, words=args.words
@@ -355,12 +375,17 @@ def cmd_summarize(args: argparse.Namespace, edges: app.Edges) -> int:
 
 
 def cmd_init(args: argparse.Namespace, edges: app.Edges) -> int:
+    from briefing import app
+    from briefing.render import console
+
     written = app.init(args.dir)
     _out_line(console.initialised(written))
     return ExitCode.OK
 
 
 def cmd_feeds_export(args: argparse.Namespace, edges: app.Edges) -> int:
+    from briefing import app
+
     document = app.export_feeds(app.load(_config(args, edges)))
     if args.file is None:
         _out(document)

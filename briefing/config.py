@@ -7,9 +7,7 @@ raises one `ConfigError` listing each problem as `file: key.path: what is wrong`
 from __future__ import annotations
 
 import difflib
-import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email import policy
@@ -39,10 +37,10 @@ from pydantic_core import PydanticCustomError
 
 from briefing.errors import ConfigError, SubjectError, UnknownLanguageError
 from briefing.language import AUTO, LANGUAGE_CODES, resolve_language
+from briefing.locate import DEFAULT_CONFIG
 from briefing.models import RESERVED_SECTION_IDS
 from briefing.summarise.registry import algorithm_names
 
-DEFAULT_CONFIG = "config.yaml"
 # A config is a few kilobytes; the limits keep a mistaken or hostile file from taking
 # minutes or all memory (a 50 MB file took 35 s; an alias bomb, all memory).
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -656,45 +654,6 @@ class Config(_Section):
 @lru_cache(maxsize=1)
 def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
-
-
-CONFIG_ENV = "BRIEFING_CONFIG"
-
-
-def config_candidates(environ: Mapping[str, str], cwd: Path) -> list[Path]:
-    """Where a config is looked for when --config is not given, in order: $BRIEFING_CONFIG,
-    ./config.yaml, $XDG_CONFIG_HOME/briefing/config.yaml (XDG_CONFIG_HOME default: ~/.config)."""
-    candidates = [Path(environ[CONFIG_ENV]).expanduser()] if environ.get(CONFIG_ENV) else []
-    xdg = environ.get("XDG_CONFIG_HOME") or ""
-    # The XDG spec: a relative XDG_CONFIG_HOME is invalid and ignored.
-    home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
-    config_home = Path(xdg) if os.path.isabs(xdg) else home / ".config"
-    return [*candidates, _shown_in(cwd, DEFAULT_CONFIG), config_home / "briefing" / DEFAULT_CONFIG]
-
-
-def _shown_in(cwd: Path, name: str) -> Path:
-    """./config.yaml is shown as config.yaml when it is the current folder's."""
-    return Path(name) if cwd.resolve() == Path.cwd().resolve() else cwd / name
-
-
-def find_config(
-    given: Path | None, environ: Mapping[str, str], cwd: Path, *, required: bool = True
-) -> Path | None:
-    """The config file to read: --config, else $BRIEFING_CONFIG (even if missing: a name
-    given on purpose), else the first of ./config.yaml and the XDG one that exists."""
-    if given is not None:
-        return given
-    candidates = config_candidates(environ, cwd)
-    if environ.get(CONFIG_ENV):
-        return candidates[0]
-    found = next((path for path in candidates if path.is_file()), None)
-    if found is None and required:
-        looked = ", ".join(str(path) for path in candidates)
-        raise ConfigError(
-            f"no config file found (looked for {looked}); run `briefing init` to write one here, "
-            f"or pass --config PATH or set {CONFIG_ENV}"
-        )
-    return found
 
 
 def load_config(path: str | Path = DEFAULT_CONFIG, overrides: dict[str, Any] | None = None) -> Config:

@@ -100,7 +100,7 @@ def _tell_stories(sections: Sequence[Section], seconds: float) -> None:
         len(stories),
         seconds,
         shown or "none",
-        ", ".join(f"{s.title} {len(s.stories) + len(s.more)}" for s in sections) or "none",
+        ", ".join(f"{s.title or 'stories'} {len(s.stories) + len(s.more)}" for s in sections) or "none",
     )
     for story in stories:
         articles = len({p.article_id for p in story.passages})

@@ -440,6 +440,25 @@ def test_a_signal_while_waiting_for_the_lock_or_a_silent_mail_server_stops_at_on
             connection.close()
 
 
+def test_a_signal_during_start_up_is_as_clean(user: User) -> None:
+    """Before the heavy imports (numpy, scipy, lxml: a second or two): the handlers are the
+    first thing the command line installs."""
+    example_project(user.cwd)
+    started = {number: user.start("check") for number in SIGNALS}
+    for number, process in started.items():
+        wait_for(lambda process=process: _catches_sigterm(process.pid), "the handlers", seconds=10)
+        elapsed, err = stop_with(process, number)
+        assert process.returncode == SIGNALS[number] and elapsed < 2.0, err
+        assert err == f"briefing: interrupted ({number.name}); stopped, no partial file left\n"
+
+
+def _catches_sigterm(pid: int) -> bool:
+    """/proc/PID/status lists the signals a process has handlers for (SigCgt, a hex mask)."""
+    status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(caught & (1 << (signal.SIGTERM - 1)))
+
+
 def _holds_open(pid: int, path: Path) -> bool:
     with contextlib.suppress(OSError):
         return any(os.readlink(link) == str(path) for link in Path(f"/proc/{pid}/fd").iterdir())
