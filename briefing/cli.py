@@ -41,8 +41,10 @@ def main(argv: Sequence[str] | None = None, edges: app.Edges | None = None) -> i
                 (args.command_parser if hasattr(args, "command_parser") else parser).print_help()
                 return ExitCode.USAGE
             args.config = getattr(args, "config", None) or args.top_config
-            verbose = getattr(args, "verbose", 0) + args.top_verbose
-            _setup_logging(verbose - getattr(args, "quiet", 0) - args.top_quiet)
+            args.level = (
+                getattr(args, "verbose", 0) + args.top_verbose - getattr(args, "quiet", 0) - args.top_quiet
+            )
+            _setup_logging(args.level)
             from briefing import app
 
             code: int = args.func(args, edges or app.Edges())
@@ -323,7 +325,8 @@ def _mail(args: argparse.Namespace, edges: app.Edges, *, build: bool) -> int:
         config, build=build, day=day, force=args.force, dry_run=args.dry_run, wait=wait, edges=edges
     )
     # A person at a terminal hears in one line what happened; cron (no terminal) hears nothing.
-    say = _out_line if sys.stdout.isatty() else lambda line: log.info("%s", line)
+    at_terminal = sys.stdout.isatty() and args.level >= 0  # -q: errors only, even at a terminal
+    say = _out_line if at_terminal else lambda line: log.info("%s", line)
     if mailing.status == "already-sent" and mailing.record is not None:
         if args.dry_run:
             _out(console.already_sent(mailing, dry_run=True))

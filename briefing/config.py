@@ -765,6 +765,12 @@ def _describe(error: ValidationError) -> list[str]:
             message = _unknown_key(str(loc[-1]), _keys_at(loc[:-1]))
         elif kind == "missing":
             message = "required key is missing"
+        elif kind == "source" and isinstance(item["input"], dict):
+            # `- fed: …`: the key that was meant, when one is close
+            close = [
+                m for k in item["input"] for m in difflib.get_close_matches(str(k), SOURCE_KINDS, 1, 0.6)
+            ]
+            message += f"; did you mean {close[0]}?" if close else ""
         elif kind in {
             "choice",
             "timezone",

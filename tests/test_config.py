@@ -52,6 +52,12 @@ def test_unknown_keys_are_errors_that_list_the_valid_keys(tmp_path: Path) -> Non
 def test_a_value_of_the_wrong_kind_is_named_in_yaml_terms_not_pydantics(tmp_path: Path) -> None:
     path = write_config(tmp_path, sources={"path": "x/*.txt"}, stories=[1], fetch={"timeout": "soon"})
     found = sorted(problems(path))
+    (tmp_path / "two").mkdir()
+    path_two = write_config(tmp_path / "two", sources=[{"fed": "https://example.org/rss"}])
+    assert problems(path_two) == [
+        f"{path_two}: sources[0]: a source needs one of the keys path (files), feed (RSS/Atom), url (a page) "
+        "or opml (a feed reader's list of feeds); did you mean feed?"
+    ]
     assert found == [
         f"{path}: fetch.timeout: expected a number, got 'soon'",
         f"{path}: sources: expected a list (lines starting with '- '), got a mapping (path)",

@@ -516,6 +516,7 @@ def test_run_says_what_happened_at_a_terminal_and_nothing_under_cron(user: User)
         assert len(printed.splitlines()) == 1
         code, printed = at_terminal(user, "run")
         assert code == 0 and printed.startswith("already sent today's briefing at ")
+        assert at_terminal(user, "run", "-q") == (0, "")  # -q: errors only, even at a terminal
         cron = user.run("run")  # stdout a pipe, as under cron
         assert cron.returncode == 0 and cron.stdout == "" and cron.stderr == ""
         never = user.run("send", "--date", "2026-01-01")
