@@ -15,22 +15,35 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from importlib import resources
 from pathlib import Path
+from typing import Literal
 
-from briefing.config import Config, FetchConfig, FileSource, SummaryConfig, load_config, parse_config
+from briefing.config import (
+    Config,
+    FeedSource,
+    FetchConfig,
+    FileSource,
+    OpmlSource,
+    SummaryConfig,
+    load_config,
+    parse_config,
+)
 from briefing.deliver import MAIL_FORMATS, Mail, Mailing, mail_briefing, require_email, smtp_password
-from briefing.errors import AlreadyRunning, BriefingError, ConfigError, SourceError
+from briefing.errors import AlreadyRunning, BriefingError, ConfigError, SourceError, StateError
 from briefing.ingest import files as file_sources
 from briefing.ingest.http import HttpClient
+from briefing.ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from briefing.ingest.window import Window, window_for
+from briefing.locate import DEFAULT_CONFIG
 from briefing.mail import compose
 from briefing.memory import remember
 from briefing.models import Briefing
 from briefing.pipeline import Listing, Summary, build_briefing, list_stories, summarise_articles
 from briefing.render import Options, check_templates, render
 from briefing.render.archive import archive_day, render_archive
-from briefing.store import HttpCache, Store
+from briefing.store import HttpCache, Store, atomic_write
 from briefing.store.archive import BRIEFING_FILES
 
 log = logging.getLogger(__name__)
@@ -77,6 +90,97 @@ def today(config: Config, edges: Edges) -> date:
     return config.today(edges.now())
 
 
+DayChoice = date | Literal["today", "yesterday"]
+
+
+def briefing_day(config: Config, given: DayChoice | None, *, force: bool = False, edges: Edges) -> date:
+    """`--date`: today or yesterday in the config's timezone, or a date; one in the future is
+    refused (a briefing of news not yet written) unless `force`."""
+    now = today(config, edges)
+    if given is None or given == "today":
+        return now
+    if given == "yesterday":
+        return now - timedelta(days=1)
+    assert isinstance(given, date)
+    if given > now and not force:
+        raise ConfigError(
+            f"--date {given} is in the future (today is {now} in {config.timezone}); "
+            "pass --force to build it anyway"
+        )
+    return given
+
+
+# ---- init and feeds export -----------------------------------------------------------------
+
+EXAMPLE_CONFIG = "example-config.yaml"  # package data: the repository's config.yaml, shipped
+
+
+def example_config() -> str:
+    """The commented example config (the repository's config.yaml, shipped in the package)."""
+    return resources.files("briefing").joinpath(EXAMPLE_CONFIG).read_text(encoding="utf-8")
+
+
+def init(folder: Path) -> Path:
+    """`briefing init`: the commented example config written to <folder>/config.yaml; an
+    existing file is never overwritten."""
+    target = folder / DEFAULT_CONFIG
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder}: is a file; `briefing init` needs a folder to write {DEFAULT_CONFIG} in")
+    if target.exists() or target.is_symlink():
+        raise ConfigError(f"{target}: already exists; not overwritten (edit it, or remove it first)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_new(target, example_config())
+    except FileExistsError:
+        raise ConfigError(
+            f"{target}: already exists; not overwritten (edit it, or remove it first)"
+        ) from None
+    except OSError as error:
+        raise StateError(f"{target}: cannot write ({error.strerror or error})") from None
+    return target
+
+
+def _write_new(target: Path, text: str) -> None:
+    """Write a file that must not exist yet; no half-written file is left if it fails."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def export_feeds(config: Config) -> str:
+    """`briefing feeds export`: the config's feeds (every feed of its opml: sources too) as OPML 2.0."""
+    feeds: dict[str, OpmlFeed] = {}
+    for source in config.sources:
+        if isinstance(source, FeedSource):
+            feeds.setdefault(source.feed, OpmlFeed(source.feed, source.name))
+        elif isinstance(source, OpmlSource):
+            path = config.resolve(source.opml)
+            try:
+                listed = read_opml(path)
+            except OpmlError as error:
+                log.warning("%s: %s; its feeds are not in the export", path, error)
+                continue
+            for feed in listed:
+                feeds.setdefault(feed.url, feed)
+    if not feeds:
+        log.warning("the config has no feed: sources; the OPML lists none")
+    return write_opml(tuple(feeds.values()), config.title)
+
+
+def write_file(target: Path, text: str) -> None:
+    """A file the user named on the command line, written atomically."""
+    if target.is_dir():
+        raise ConfigError(f"{target}: is a folder; give a file name (e.g. {target / 'feeds.opml'})")
+    try:
+        atomic_write(target, text)
+    except OSError as error:
+        raise StateError(f"{target}: cannot write ({error.strerror or error})") from None
+
+
 # ---- build ---------------------------------------------------------------------------------
 
 
@@ -100,8 +204,10 @@ def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple
     with _fetching(config, store, started, edges) as client:
         window = _window(config, store, started, day)
         briefing = build_briefing(config, day, window=window, client=client, earlier=earlier)
+    clock = time.monotonic()
     files = _render(briefing, config, store.briefings_folder)
     written = tuple(store.write_briefing(day, files))
+    log.info("written: %s in %.2fs", ", ".join(p.name for p in written), time.monotonic() - clock)
     # The archive is the site around the briefing, not what the user asked for: -v names it.
     for page in _write_archive(config, store, briefing, files):
         log.info("archive: %s", page)
@@ -273,6 +379,7 @@ class Checked:
     sources: int
     topics: int
     unmatched: tuple[str, ...]  # file patterns that match no file yet
+    recipients: int | None = None  # e-mail recipients; None: no email: section
 
 
 def check(config: Config, *, edges: Edges) -> Checked:
@@ -303,7 +410,8 @@ def check(config: Config, *, edges: Edges) -> Checked:
         for source in config.sources
         if isinstance(source, FileSource) and not file_sources.expand(source.path, config.base_dir)
     )
-    return Checked(len(config.sources), len(config.topics), unmatched)
+    recipients = len(config.email.recipients()) if config.email is not None else None
+    return Checked(len(config.sources), len(config.topics), unmatched, recipients)
 
 
 # ---- stories and summarize -----------------------------------------------------------------
@@ -330,7 +438,7 @@ def stories(config: Config, *, files: Sequence[Path] = (), use_topics: bool = Tr
 
 
 def summarize(
-    config_path: Path,
+    config_path: Path | None,
     paths: Sequence[Path],
     *,
     algorithm: str | None = None,
@@ -340,7 +448,7 @@ def summarize(
     """`briefing summarize`: the given files summarised as one; settings not given come from
     the config's `summary:` when the config file exists."""
     files = tuple(FileSource.from_command_line(str(p.resolve())) for p in paths)
-    if config_path.exists():
+    if config_path is not None and config_path.exists():
         config = load_config(config_path)
     else:
         config = parse_config({"sources": [{"path": f.path} for f in files]}, base_dir=Path.cwd())

@@ -6,6 +6,7 @@ raises one `ConfigError` listing each problem as `file: key.path: what is wrong`
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -36,10 +37,10 @@ from pydantic_core import PydanticCustomError
 
 from briefing.errors import ConfigError, SubjectError, UnknownLanguageError
 from briefing.language import AUTO, LANGUAGE_CODES, resolve_language
+from briefing.locate import DEFAULT_CONFIG
 from briefing.models import RESERVED_SECTION_IDS
 from briefing.summarise.registry import algorithm_names
 
-DEFAULT_CONFIG = "config.yaml"
 # A config is a few kilobytes; the limits keep a mistaken or hostile file from taking
 # minutes or all memory (a 50 MB file took 35 s; an alias bomb, all memory).
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -120,7 +121,20 @@ class UrlSource(_Section):
     _check_url = field_validator("url")(lambda cls, value: _web_url(value))
 
 
-SOURCE_KINDS: dict[str, type[_Section]] = {"path": FileSource, "feed": FeedSource, "url": UrlSource}
+class OpmlSource(_Section):
+    """Every feed listed in an OPML file (a feed reader's export), each read as a `feed:` source."""
+
+    opml: str = Field(description="An OPML file, relative to the config file.")
+    full_text: bool = Field(default=True, description="As a feed's full_text, for each of its feeds.")
+    max_items: int = Field(default=100, ge=1, le=10_000, description="As a feed's max_items, for each.")
+
+
+SOURCE_KINDS: dict[str, type[_Section]] = {
+    "path": FileSource,
+    "feed": FeedSource,
+    "url": UrlSource,
+    "opml": OpmlSource,
+}
 
 
 def _source_kind(value: Any) -> str | None:
@@ -137,11 +151,13 @@ def _source_kind(value: Any) -> str | None:
 Source = Annotated[
     Annotated[FileSource, Tag("FileSource")]
     | Annotated[FeedSource, Tag("FeedSource")]
-    | Annotated[UrlSource, Tag("UrlSource")],
+    | Annotated[UrlSource, Tag("UrlSource")]
+    | Annotated[OpmlSource, Tag("OpmlSource")],
     Discriminator(
         _source_kind,
         custom_error_type="source",
-        custom_error_message="a source needs one of the keys path (files), feed (RSS/Atom) or url (a page)",
+        custom_error_message="a source needs one of the keys path (files), feed (RSS/Atom), url (a page) "
+        "or opml (a feed reader's list of feeds)",
     ),
 ]
 
@@ -717,7 +733,11 @@ def _read_config(path: Path) -> str:
             data = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(
-            f"{path}: no such config file; pass --config PATH or run in a folder with {DEFAULT_CONFIG}"
+            f"{path}: no such config file; `briefing init` writes a commented one to start from"
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(
+            f"{path}: is a folder; the config is a file (e.g. {path / DEFAULT_CONFIG})"
         ) from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read config file: {error.strerror or error}") from None
@@ -793,9 +813,15 @@ def _describe(error: ValidationError) -> list[str]:
         if kind == "too_short" and item["input"]:
             continue  # its items failed and have their own lines; "0 items after validation" only confuses
         if kind == "extra_forbidden":
-            message = f"unknown key; valid keys here: {', '.join(_keys_at(loc[:-1]))}"
+            message = _unknown_key(str(loc[-1]), _keys_at(loc[:-1]))
         elif kind == "missing":
             message = "required key is missing"
+        elif kind == "source" and isinstance(item["input"], dict):
+            # `- fed: …`: the key that was meant, when one is close
+            close = [
+                m for k in item["input"] for m in difflib.get_close_matches(str(k), SOURCE_KINDS, 1, 0.6)
+            ]
+            message += f"; did you mean {close[0]}?" if close else ""
         elif kind in {
             "choice",
             "timezone",
@@ -814,11 +840,70 @@ def _describe(error: ValidationError) -> list[str]:
             continue
         elif kind == "literal_error":
             message = f"{item['input']!r} is not one of {_literal_choices(item)}"
+        elif kind in _EXPECTED:
+            message = f"expected {_EXPECTED[kind]}, got {_shape(item['input'])}"
         else:
-            message = f"{item['input']!r}: {message[0].lower()}{message[1:]}"
+            # pydantic's "Input should be greater than 0" → "0: should be greater than 0"
+            message = f"{_shown_value(item['input'])}: {message.removeprefix('Input ').lower()}"
         lines.append(f"{key or '(top level)'}: {message}")
     # A union (str | Keyword) reports each member's complaint; keep each line once.
     return list(dict.fromkeys(lines))
+
+
+# A value of the wrong kind, in the words of a YAML file rather than of Python or pydantic.
+_EXPECTED = {
+    "tuple_type": "a list (lines starting with '- ')",
+    "list_type": "a list (lines starting with '- ')",
+    "dict_type": "a mapping of keys (key: value lines)",
+    "model_type": "a mapping of keys (key: value lines)",
+    "model_attributes_type": "a mapping of keys (key: value lines)",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
+def _shape(value: object) -> str:
+    """What a YAML value looks like to the person who wrote it."""
+    if isinstance(value, dict):
+        return f"a mapping ({', '.join(map(str, list(value)[:3]))}{', …' if len(value) > 3 else ''})"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return _shown_value(value)
+
+
+def _shown_value(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _unknown_key(key: str, valid: list[str]) -> str:
+    """'unknown key; did you mean title?' — a close key here, else a close key one level down
+    (`sentence` at the top: summary.sentences), else the keys valid here."""
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.7)
+    if close:
+        return f"unknown key; did you mean {close[0]}?"
+    nested = [f"{name}.{inner}" for name in valid for inner in _inner_keys(name)]
+    close = difflib.get_close_matches(key, [k.split(".")[1] for k in nested], n=1, cutoff=0.8)
+    if close:
+        where = next(k for k in nested if k.split(".")[1] == close[0])
+        return f"unknown key here; did you mean {where}?"
+    return f"unknown key; valid keys here: {', '.join(valid)}"
+
+
+def _inner_keys(name: str) -> list[str]:
+    field = Config.model_fields.get(name)
+    model = _model_of_args(field.annotation) if field else None
+    if model is None and field is not None and isinstance(field.annotation, type):
+        model = field.annotation if issubclass(field.annotation, BaseModel) else None
+    return [] if model is None else [k for k in model.model_fields if k != "base_dir"]
 
 
 _EMAIL_ERROR_KINDS = {"header", "address", "env_name", "credentials", "template", "url", "recipients"}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from briefing.config import EmailConfig, SmtpConfig
-from briefing.errors import ConfigError, DeliveryError, NotRecorded, StateError
+from briefing.errors import ConfigError, DeliveryError, NotBuilt, NotRecorded, StateError
 from briefing.mail import Delivery, Outgoing, compose, send
 from briefing.store import Store
 from briefing.store.sent import DONE, Outcome, SentLog, SentRecord
@@ -140,8 +140,9 @@ def _compose(
     for fmt in MAIL_FORMATS:
         text = store.read_part(day, f"briefing.{fmt}")
         if text is None:
-            raise DeliveryError(
-                f"{store.briefing_dir(day) / f'briefing.{fmt}'}: not built yet; run "
+            raise NotBuilt(
+                f"the {day} briefing was never built ({store.briefing_dir(day) / f'briefing.{fmt}'} "
+                f"is not there); build it first: `briefing build --date {day}`, or "
                 f"`briefing run --date {day}` to build and send it"
             )
         parts[fmt] = text

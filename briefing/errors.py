@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     INTERNAL = 70  # a bug (EX_SOFTWARE in sysexits.h)
     ALREADY_RUNNING = 75  # another run holds the lock (EX_TEMPFAIL: try again later)
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    TERMINATED = 143  # SIGTERM (128 + SIGTERM), e.g. systemd stopping the service
 
 
 class BriefingError(Exception):
@@ -79,6 +80,22 @@ class AlreadyRunning(BriefingError):
     """Another run holds the lock; this one did nothing."""
 
     exit_code = ExitCode.ALREADY_RUNNING
+
+
+class NotBuilt(BriefingError):
+    """`send` for a date whose briefing was never built: a usage mistake, nothing was tried."""
+
+    exit_code = ExitCode.USAGE
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived. A KeyboardInterrupt, so that no `except Exception` that
+    keeps one bad source from stopping the run can swallow it."""
+
+    def __init__(self, signal_number: int, exit_code: ExitCode) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+        self.exit_code = exit_code
 
 
 class DeliveryError(BriefingError):

@@ -7,6 +7,7 @@ the HTTP client and its cache) are the caller's, passed in.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -41,7 +42,9 @@ def build_briefing(
     topic, and the stories shown whole summarised."""
     for key in config.unused_keys():
         log.warning("%s: no longer used (stories are found from the data); remove it from the config", key)
+    clock = time.monotonic()
     ingested = ingest(config.ingest, window=window, client=client)
+    log.info("read: %d articles in %.2fs", len(ingested.articles), time.monotonic() - clock)
     if ingested.every_source_failed and config.fetch.fail_if_all_fail:
         warnings = "warnings" if len(ingested.skipped) > 1 else "warning"
         raise SourceError(
@@ -49,12 +52,17 @@ def build_briefing(
             "(set fetch.fail_if_all_fail: false to build an empty one)"
         )
     articles = ingested.articles
+    clock = time.monotonic()
     grouped = group(config, articles, day=day, earlier=earlier)
+    _tell_stories(grouped.sections, time.monotonic() - clock)
+    clock = time.monotonic()
     summarised = []
     for section in grouped.sections:
         stories = [
             summarise_story(story, config.summary, articles, grouped.known) for story in section.stories
         ]
+        for story in stories:
+            log.debug("summary of %r: %d sentences", story.title, len(story.summary))
         # a story whose summary came out empty (nothing fit the length) is listed in one line
         summarised.append(
             replace(
@@ -63,6 +71,14 @@ def build_briefing(
                 more=(*(s for s in stories if not s.summary), *section.more),
             )
         )
+    chosen = [len(story.summary) for section in summarised for story in section.stories]
+    log.info(
+        "summaries (%s): %d sentences chosen for %d stories in %.2fs",
+        config.summary.algorithm,
+        sum(chosen),
+        len(chosen),
+        time.monotonic() - clock,
+    )
     return Briefing(
         title=config.title,
         date=day,
@@ -72,6 +88,23 @@ def build_briefing(
         intro=config.intro,
         language=day_language(articles),
     )
+
+
+def _tell_stories(sections: Sequence[Section], seconds: float) -> None:
+    """-v: how many stories, how big (articles each), in which sections; -vv: each one."""
+    stories = [story for section in sections for story in (*section.stories, *section.more)]
+    sizes = sorted((len({p.article_id for p in story.passages}) for story in stories), reverse=True)
+    shown = ", ".join(map(str, sizes[:12])) + (", …" if len(sizes) > 12 else "")
+    log.info(
+        "stories: %d found in %.2fs (articles each: %s); sections: %s",
+        len(stories),
+        seconds,
+        shown or "none",
+        ", ".join(f"{s.title or 'stories'} {len(s.stories) + len(s.more)}" for s in sections) or "none",
+    )
+    for story in stories:
+        articles = len({p.article_id for p in story.passages})
+        log.debug("story %r: %d articles, %d passages", story.title, articles, len(story.passages))
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,7 +104,7 @@ def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["build", "--date", "26/11/2026"])
     assert exit_info.value.code == 2
-    assert "'26/11/2026' is not a date" in capsys.readouterr().err
+    assert "'26/11/2026' is not today, yesterday or a date like 2026-11-26" in capsys.readouterr().err
 
 
 def test_quiet_hides_warnings_and_verbose_shows_them(
@@ -167,10 +167,10 @@ def test_an_unwritable_output_folder_is_one_clear_line(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     code = main(["build", "--config", str(project / "config.yaml"), "--out", str(blocker / "out")])
-    assert code == 1
+    assert code == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "internal error" not in err
-    assert "make output.dir (or --out) a folder this user can write" in err
+    assert err.count("\n") == 1 and "internal error" not in err and "lock" not in err
+    assert f"{blocker} is a file, not a folder; --out (or output.dir) must be a folder" in err
 
 
 def test_an_internal_error_says_that_minus_vv_shows_the_traceback(

@@ -339,10 +339,12 @@ def test_every_source_failing_is_an_error_unless_allowed(server: FeedServer, tmp
     assert run.code == 0 and run.json()["articles"] == []
 
 
-def test_verbose_logs_each_source_with_its_time_and_item_count(server: FeedServer, tmp_path: Path) -> None:
-    run = build(configure(tmp_path, server, feed(server, "world.rss")), "-v")
+def test_very_verbose_logs_each_source_with_its_time_and_item_count(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    run = build(configure(tmp_path, server, feed(server, "world.rss")), "-vv")
     [line] = [x for x in run.err.splitlines() if "items in the window" in x]
-    assert line.startswith(f"briefing: info: {server.base}/feeds/world.rss: 4 of 6 items in the window, ")
+    assert line.startswith(f"briefing: debug: {server.base}/feeds/world.rss: 4 of 6 items in the window, ")
     assert line.endswith("s")
 
 
@@ -745,7 +747,7 @@ def test_a_date_at_the_ends_of_the_calendar_builds(server: FeedServer, tmp_path:
     out, err = io.StringIO(), io.StringIO()
     config = configure(tmp_path, server, feed(server, "world.rss"), fetch=dict(FETCH, fail_if_all_fail=False))
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["build", "--config", str(config), "--date", day])
+        code = main(["build", "--force", "--config", str(config), "--date", day])
     assert code == 0 and "error" not in err.getvalue()
     assert (tmp_path / "out" / day / "briefing.json").is_file()
 
@@ -844,7 +846,7 @@ def test_entries_whose_text_is_only_leer_are_neither_merged_nor_dropped(
     ]
     items.append(item("Sólo el titular", "", link=f"{server.base}/n/titular"))  # a headline and no text
     server.routes["/feeds/leer.xml"] = serve_bytes(rss(*items))
-    run = build(configure(tmp_path, server, feed(server, "leer.xml", full_text=False)), "-v")
+    run = build(configure(tmp_path, server, feed(server, "leer.xml", full_text=False)), "-vv")
     assert run.code == 0
     assert sorted(run.articles()) == sorted(set(titles))
     assert "Leer" not in run.passages()
@@ -855,7 +857,7 @@ def test_entries_whose_text_is_only_leer_are_neither_merged_nor_dropped(
         configure(
             tmp_path / "all", server, feed(server, "leer.xml", full_text=False), window={"since": "all"}
         ),
-        "-v",
+        "-vv",
     )
     assert "9 of 9 items in the window, 9 read" in run.err
 

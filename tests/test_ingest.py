@@ -138,7 +138,7 @@ def test_bad_files_are_skipped_and_named_while_the_rest_is_read(tmp_path: Path) 
         "binary.txt": "binary.txt: looks like a binary file, not text; skipped",
         "broken.txt": "broken.txt: cannot read file (No such file or directory); skipped",
         "empty.txt": "empty.txt: file is empty; skipped",
-        "good.txt": "good.txt: same text as article a1; kept once",
+        "good.txt": "good.txt: same text as copy.txt; kept once",
     }
 
 

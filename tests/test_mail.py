@@ -769,7 +769,7 @@ def test_ping_url_is_called_on_success_and_failure_and_never_fails_the_run(
         assert main(["run", "--config", str(config), "--date", "2026-11-25"]) == 0
         down = {**email_section, "ping_url": url, "smtp": {**email_section["smtp"], "port": free_port()}}
         write_config(project, email=down, **local)
-        assert main(["run", "--config", str(config), "--date", "2026-11-27"]) == 3
+        assert main(["run", "--config", str(config), "--date", "2026-11-24"]) == 3
         assert hits == ["/ping/abc", "/ping/abc/fail"]
     finally:
         pinged.shutdown()
@@ -777,7 +777,7 @@ def test_ping_url_is_called_on_success_and_failure_and_never_fails_the_run(
     # A health-check service that is down only warns.
     write_config(project, email={**email_section, "ping_url": f"http://127.0.0.1:{free_port()}/x"}, **local)
     capsys.readouterr()
-    assert main(["run", "--config", str(config), "--date", "2026-11-28"]) == 0
+    assert main(["run", "--config", str(config), "--date", "2026-11-23"]) == 0
     assert "warning: email.ping_url" in capsys.readouterr().err
 
 
@@ -987,13 +987,13 @@ def test_a_version_1_state_still_counts_as_sent(project: Path, serve: Any) -> No
     }
     (project / "out" / "state.json").write_text(json.dumps(old), encoding="utf-8")
     assert run(config) == 0 and server.recorder.greetings == 0
-    assert main(["run", "--config", str(config), "--date", "2026-11-27"]) == 0  # the next day is sent
+    assert main(["run", "--config", str(config), "--date", "2026-11-24"]) == 0  # another day is sent
     state = json.loads((project / "out" / "state.json").read_text(encoding="utf-8"))
     assert (
         state["version"] == 2
         and state["sent"][DAY][0]["recipients"]["desk@example.org"]["status"] == "delivered"
     )
-    assert delivered_to(project, "2026-11-27") == EVERYONE and len(server.recorder.messages) == 1
+    assert delivered_to(project, "2026-11-24") == EVERYONE and len(server.recorder.messages) == 1
 
 
 def test_a_slow_health_check_cannot_hold_up_the_run(project: Path, serve: Any) -> None:

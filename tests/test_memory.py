@@ -20,7 +20,9 @@ FOLLOW_UP = REPO / "examples" / "day2" / "003_kosovo_agreement.txt"
 
 
 def build(project: Path, day: str, *extra: str) -> dict[str, Any]:
-    assert main(["build", "-q", "--config", str(project / "config.yaml"), "--date", day, *extra]) == 0
+    assert (
+        main(["build", "-q", "--force", "--config", str(project / "config.yaml"), "--date", day, *extra]) == 0
+    )
     data: dict[str, Any] = json.loads((project / "out" / day / "briefing.json").read_text(encoding="utf-8"))
     return data
 
@@ -79,7 +81,7 @@ def test_a_damaged_store_is_set_aside_with_a_warning_and_every_story_is_new(
     build(project, DAY1)
     (project / "out" / "stories.sqlite").write_bytes(b"not a database at all" * 100)
     shutil.copy(FOLLOW_UP, project / "examples" / "articles")
-    assert main(["build", "--config", str(project / "config.yaml"), "--date", DAY2]) == 0
+    assert main(["build", "--force", "--config", str(project / "config.yaml"), "--date", DAY2]) == 0
     assert "stories.sqlite: damaged" in capsys.readouterr().err
     assert (project / "out" / "stories.sqlite.damaged").exists()
     assert {s["status"] for s in stories(build(project, DAY2)).values()} == {"new"}
@@ -93,7 +95,7 @@ def test_a_store_that_cannot_be_written_loses_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (project / "out" / "stories.sqlite").mkdir(parents=True)  # in the way: the write fails
-    assert main(["build", "--config", str(project / "config.yaml"), "--date", DAY1]) == 0
+    assert main(["build", "--force", "--config", str(project / "config.yaml"), "--date", DAY1]) == 0
     assert "cannot remember today's stories" in capsys.readouterr().err
     assert (project / "out" / DAY1 / "briefing.md").exists()  # the briefing is built all the same
     (project / "out" / "stories.sqlite").rmdir()

@@ -16,13 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from briefing.boilerplate import is_furniture
-from briefing.config import FileSource, IngestConfig
+from briefing.config import FeedSource, FileSource, IngestConfig, OpmlSource
 from briefing.errors import SourceError
 from briefing.ingest import files
 from briefing.ingest.dedupe import deduplicate
 from briefing.ingest.http import HttpClient
 from briefing.ingest.metadata import repair, repair_all
+from briefing.ingest.opml import OpmlError, read_opml
 from briefing.ingest.text import ParsedText, article_from, rewrite_paragraphs, strip_read_more
 from briefing.ingest.web import SourceResult, WebSource, read_web_sources, run_out
 from briefing.ingest.window import EVERYTHING, Window
@@ -66,9 +69,19 @@ def ingest(
 
     deadline = time.monotonic() + config.fetch.run_timeout
     out_of_time = run_out(config)
-    web = [s for s in config.sources if not isinstance(s, FileSource)]
-    fetched = iter(_read_web(config, web, window, client, progress, deadline) if web else [])
+    sources: list[FileSource | WebSource] = []
     for source in config.sources:
+        if isinstance(source, OpmlSource):
+            feeds, problems = _opml_feeds(source, config.base_dir)
+            for reason in problems:
+                skip(source.opml, reason)
+            failed += not feeds
+            sources.extend(feeds)
+        else:
+            sources.append(source)
+    web = [s for s in sources if not isinstance(s, FileSource)]
+    fetched = iter(_read_web(config, web, window, client, progress, deadline) if web else [])
+    for source in sources:
         if not isinstance(source, FileSource):
             result = next(fetched)
             candidates.extend(result.articles)
@@ -108,16 +121,48 @@ def ingest(
     for duplicate in duplicates:
         item = duplicate.candidate
         if item.path:  # a file: listed under skipped, as it always was
-            skip(item.path, f"{item.path}: {duplicate.why} as article {duplicate.kept_id}; kept once")
+            skip(item.path, f"{item.path}: {duplicate.why} as {duplicate.kept_as}; kept once")
         else:
             log.info(
-                "%s (%s): %s as article %s; kept once, both sources credited",
+                "%s (%s): %s as %s; kept once, both sources credited",
                 item.url,
                 item.source,
                 duplicate.why,
-                duplicate.kept_id,
+                duplicate.kept_as,
             )
-    return Ingested(articles, tuple(skipped), sources=len(config.sources), failed_sources=failed)
+    configured = len(sources) + sum(isinstance(s, OpmlSource) for s in config.sources)
+    log.info(
+        "sources: %d read, %d failed; %d articles (%d skipped, %d duplicates kept once)",
+        configured - failed,
+        failed,
+        len(articles),
+        len(skipped),
+        len(duplicates),
+    )
+    return Ingested(articles, tuple(skipped), sources=configured, failed_sources=failed)
+
+
+def _opml_feeds(source: OpmlSource, base_dir: Path) -> tuple[list[FeedSource], list[str]]:
+    """Every feed an `opml:` source lists, as feed sources; and why the file, or a feed in it,
+    cannot be read (a broken OPML file is a skipped source, never a failed run)."""
+    path = Path(source.opml).expanduser()
+    try:
+        listed = read_opml(path if path.is_absolute() else base_dir / path)
+    except OpmlError as error:
+        return [], [f"{source.opml}: {error}; skipped"]
+    feeds: list[FeedSource] = []
+    problems: list[str] = []
+    for feed in listed:
+        try:
+            feeds.append(
+                FeedSource(
+                    feed=feed.url, name=feed.title, full_text=source.full_text, max_items=source.max_items
+                )
+            )
+        except ValidationError:
+            problems.append(f"{source.opml}: feed {feed.url!r} is not an http:// or https:// URL; skipped")
+    log.debug("%s: %d feeds", source.opml, len(feeds))
+    return feeds, problems
 
 
 def _read_web(

@@ -80,6 +80,7 @@ class Duplicate:
 
     candidate: Article
     kept_id: str
+    kept_as: str  # the kept article's file or URL, as a user knows it
     why: str  # "same URL", "same text" or "near-identical text (J=0.91)"
 
 
@@ -109,7 +110,7 @@ def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tup
             match, why = _near(shingles, bands, buckets, shingle_sets)
         if match is not None:
             kept[match] = _credit(kept[match], candidate)
-            duplicates.append(Duplicate(candidate, kept[match].id, why))
+            duplicates.append(Duplicate(candidate, kept[match].id, _where(kept[match]), why))
             continue
         index = len(kept)
         kept.append(replace(candidate, id=f"a{index + 1}"))
@@ -182,3 +183,8 @@ def _bands(shingles: frozenset[int]) -> list[tuple[int, bytes]]:
         hashed = values[None, :] * _MULTIPLIERS[:, None] + _OFFSETS[:, None]
     signature = hashed.min(axis=1)
     return [(band, signature[band * _ROWS : (band + 1) * _ROWS].tobytes()) for band in range(_BANDS)]
+
+
+def _where(article: Article) -> str:
+    """How a user knows an article: its file, else its URL, else its title."""
+    return article.path or article.url or repr(article.title)

@@ -186,7 +186,8 @@ class HttpClient:
         self.settings = settings
         self.cache = cache or HttpCache()
         self._clock = clock
-        self._sleep = sleep
+        self._stopped = threading.Event()  # set by abort(): a pause between requests ends at once
+        self._sleep = sleep if sleep is not time.sleep else self._pause
         self._user_agent = settings.user_agent or default_user_agent()
         self._pool = urllib3.PoolManager(
             num_pools=32,
@@ -201,17 +202,28 @@ class HttpClient:
         self._last_request: dict[str, float] = {}
         self._watches: set[SocketWatch] = set()
         self._aborted: str | None = None
+        self.interrupted = False  # the run was stopped by a signal: its sources fail silently
 
     def close(self) -> None:
         self._pool.clear()
 
-    def abort(self, reason: str) -> None:
-        """End every request in flight now and refuse new ones (the run's time is up)."""
+    def abort(self, reason: str, *, interrupted: bool = False) -> None:
+        """End every request in flight now and refuse new ones (the run's time is up, or it
+        was `interrupted`): requests waiting for their host's turn give up too."""
         with self._hosts_lock:
             self._aborted = reason
+            self.interrupted = self.interrupted or interrupted
             watches = list(self._watches)
+        self._stopped.set()
         for watch in watches:
             watch.expire()
+
+    def _pause(self, seconds: float) -> None:
+        self._stopped.wait(seconds)
+
+    def _refuse_if_aborted(self, url: str) -> None:
+        if self._aborted:
+            raise FetchError(f"{url}: not fetched: {self._aborted}; skipped")
 
     def get(
         self,
@@ -268,10 +280,13 @@ class HttpClient:
         lock = self._host_lock(host)
         # Waiting for the host's turn counts against the caller's deadline, not the request's.
         wait = -1.0 if deadline is None else max(0.0, deadline.at - self._clock())
+        self._refuse_if_aborted(url)
         if not lock.acquire(timeout=wait):
             raise FetchError(f"{url}: not fetched: {self._late(deadline)}; skipped")
         try:
+            self._refuse_if_aborted(url)
             self._wait_for(host, deadline)
+            self._refuse_if_aborted(url)
             try:
                 return self._exchange(hop)
             finally:

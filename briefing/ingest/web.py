@@ -79,6 +79,9 @@ def read_web_sources(
                         label = source_label(source)
                         log.warning("%s: %s; skipped", label, reason)
                         results[i] = SourceResult((), (Skipped(label, f"{label}: {reason}; skipped"),), True)
+    except BaseException:  # Ctrl-C or SIGTERM (briefing.interrupts): end every fetch now
+        client.abort("the run was interrupted", interrupted=True)
+        raise
     finally:
         # Workers still running end at once (their requests were aborted); do not wait for them.
         pool.shutdown(wait=False, cancel_futures=True)
@@ -111,14 +114,15 @@ def _read_source(
         else:
             articles, skipped, in_window, total = _read_page(source, config, window, client, deadline)
     except SourceError as error:
-        log.warning("%s", error)
+        # After Ctrl-C the run says only that it was interrupted, not why each source stopped.
+        log.log(logging.DEBUG if client.interrupted else logging.WARNING, "%s", error)
         return SourceResult((), (Skipped(label, str(error)),), failed=True)
     except Exception as error:  # a bug or a parser tripped by hostile input: skip the source, not the run
         log.debug("%s: failed", label, exc_info=True)
         reason = f"{label}: cannot be read ({type(error).__name__}: {error}); skipped (-vv shows why)"
         log.warning("%s", reason)
         return SourceResult((), (Skipped(label, reason),), failed=True)
-    log.info(
+    log.debug(
         "%s: %d of %d items in the window, %d read, %.2fs",
         label,
         in_window,
@@ -158,7 +162,7 @@ def _read_feed(
         try:
             articles.append(_entry_article(entry, name, source, config, client, deadline if fetch else None))
         except SourceError as error:
-            log.warning("%s", error)
+            log.log(logging.DEBUG if client.interrupted else logging.WARNING, "%s", error)
             skipped.append(Skipped(entry.link or source.feed, str(error)))
         except Exception as error:  # one entry's failure, whatever it is, skips that entry only
             log.debug("%s: entry failed", source.feed, exc_info=True)

@@ -6,6 +6,7 @@ logs it, for the lines only `-v` shows) and does no formatting of its own.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -126,22 +127,24 @@ def dry_run(mailing: Mailing, email: EmailConfig, state: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def already_sent(mailing: Mailing, *, dry_run: bool = False) -> str:
-    """The one line for a date whose briefing reached everyone already (printed by a dry run)."""
+def already_sent(mailing: Mailing, *, dry_run: bool = False, today: date | None = None) -> str:
+    """The one line for a date whose briefing reached everyone already: "already sent today …"."""
     assert mailing.record is not None
     record = mailing.record
+    which = "today's briefing" if mailing.day == today else f"the {mailing.day} briefing"
     line = (
-        f"the {mailing.day} briefing was already sent at {record.sent_at:%Y-%m-%d %H:%M %z} to "
-        f"{len(record.recipients)} recipient(s) (Message-ID {record.message_id}); "
+        f"already sent {which} at {record.sent_at:%Y-%m-%d %H:%M %z} to "
+        f"{_count(len(record.recipients), 'recipient')} (Message-ID {record.message_id}); "
         "nothing sent (--force sends it again)"
     )
     return f"dry run: {line}\n" if dry_run else line
 
 
 def sent(mailing: Mailing) -> str:
+    """`run` and `send`: 'sent the 2026-11-26 briefing to 4 recipients (Message-ID …)'."""
     assert mailing.record is not None
     return (
-        f"sent the {mailing.day} briefing to {len(mailing.record.recipients)} recipient(s) "
+        f"sent the {mailing.day} briefing to {_count(len(mailing.record.recipients), 'recipient')} "
         f"(Message-ID {mailing.record.message_id})"
     )
 
@@ -156,4 +159,15 @@ def unmatched(pattern: str) -> str:
 
 
 def checked(config_path: Path, result: Checked) -> str:
-    return f"{config_path}: OK ({result.sources} sources, {result.topics} topics)"
+    """`briefing check`'s one line: 'config.yaml: OK — 3 sources, 2 topics, e-mail to 4 recipients'."""
+    mail = "no e-mail" if result.recipients is None else f"e-mail to {_count(result.recipients, 'recipient')}"
+    return f"{config_path}: OK — {_count(result.sources, 'source')}, {_count(result.topics, 'topic')}, {mail}"
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+
+
+def initialised(path: Path) -> str:
+    """`briefing init`: what was written and what to do next."""
+    return f"wrote {path}: edit its sources:, then run `briefing check` and `briefing build`"

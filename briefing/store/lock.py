@@ -7,13 +7,14 @@ stale lock behind; the file holds the holder's PID only for the message.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from briefing.errors import AlreadyRunning, StateError
+from briefing.errors import AlreadyRunning, BriefingError, ConfigError, StateError
 
 LOCK_FILE = ".briefing.lock"
 POLL_SECONDS = 0.2  # how often a run that waits for the lock tries it again
@@ -31,10 +32,7 @@ def run_lock(
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:
-        raise StateError(
-            f"{path}: cannot create the lock file ({error.strerror or error}); "
-            "make output.dir (or --out) a folder this user can write"
-        ) from None
+        raise _folder_error(path.parent, error) from None
     try:
         deadline = None if wait is None else time.monotonic() + wait
         while True:
@@ -62,3 +60,20 @@ def _holder(fd: int) -> str:
     except (OSError, UnicodeDecodeError):
         return ""
     return f" (process {pid})" if pid.isdigit() else ""
+
+
+def _folder_error(folder: Path, error: OSError) -> BriefingError:
+    """What is wrong with the output folder, in its terms (the lock file is ours, not the user's)."""
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        return ConfigError(
+            f"{folder}: {'is' if blocker == folder else f'{blocker} is'} a file, not a folder; "
+            "--out (or output.dir) must be a folder: briefings go to <folder>/<date>/"
+        )
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StateError(
+            f"{folder}: the folder is not writable ({error.strerror}); choose another --out "
+            "(or output.dir), or let this user write there",
+            reason=error.strerror or "",
+        )
+    return StateError(f"{folder}: cannot write in this folder ({error.strerror or error})")
