@@ -23,7 +23,7 @@ from briefing.mail import GMAIL_CLIP_BYTES, inline_css
 from briefing.render import bundled_templates
 from builders import REPO, SHARED_EVAL, write_config
 
-DAY1, DAY2 = "2026-11-26", "2026-11-27"
+DAY1, DAY2 = "2026-11-24", "2026-11-25"  # past days: a future date is refused
 FOLLOW_UP = REPO / "examples" / "day2" / "003_kosovo_agreement.txt"
 FILE_NAME = re.compile(r"\.(?:txt|md|html?|xml|json)\b|/")
 
@@ -138,7 +138,7 @@ def test_german_day_has_german_dates_and_labels(tmp_path: Path) -> None:
     folder = build(tmp_path)
     html = (folder / "briefing.html").read_text(encoding="utf-8")
     check_page(folder / "briefing.html")
-    assert '<html lang="de"' in html and "Donnerstag, 26. November 2026" in html
+    assert '<html lang="de"' in html and "Dienstag, 24. November 2026" in html
     for label in ("In dieser Ausgabe", "Quellen", "Weiterlesen:", "Alle Ausgaben"):
         assert label in html
     assert not re.search(r"\b(?:Sources|Read more|In this briefing|Thursday)\b", html)
@@ -154,13 +154,13 @@ def test_two_days_mark_the_developing_story_in_every_format_and_the_archive_link
     html = (folder / "briefing.html").read_text(encoding="utf-8")
     check_page(folder / "briefing.html")
     day1 = f"../{DAY1}/briefing.html#story-"
-    assert re.search(rf'<strong>Developing</strong> · first seen <a href="{day1}[^"]+">Nov 26</a>', html)
+    assert re.search(rf'<strong>Developing</strong> · first seen <a href="{day1}[^"]+">Nov 24</a>', html)
     assert re.search(rf'<li id="story-[^"]+">Still running: <span dir="auto"><a href="{day1}', html)
     md = (folder / "briefing.md").read_text(encoding="utf-8")
-    assert re.search(rf"\*\*Developing\*\* · first seen \[Nov 26\]\(<\.\./{DAY1}/briefing\.md#story-", md)
+    assert re.search(rf"\*\*Developing\*\* · first seen \[Nov 24\]\(<\.\./{DAY1}/briefing\.md#story-", md)
     assert "- Still running: [" in md
     txt = (folder / "briefing.txt").read_text(encoding="utf-8")
-    assert "Developing · first seen Nov 26" in txt and "- Still running: " in txt
+    assert "Developing · first seen Nov 24" in txt and "- Still running: " in txt
     # still running: one line, after the stories shown whole of its section
     section = html[html.index('<section id="section-nato-summit"') :]
     section = section[: section.index("</section>")]
@@ -354,7 +354,7 @@ def test_the_run_summary_is_one_line_for_readers_only_when_asked(project: Path) 
     write_config(project, output={"show_run_summary": True, "locale": "en_GB"})
     md = (build(project) / "briefing.md").read_text(encoding="utf-8")
     assert "2 sources read; 1 could not be read" in md
-    assert "Thursday, 26 November 2026" in md  # output.locale
+    assert "Tuesday, 24 November 2026" in md  # output.locale
 
 
 def test_a_broken_labels_file_is_a_config_error_naming_it(
