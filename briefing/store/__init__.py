@@ -90,18 +90,7 @@ class Store:
 
     def write_briefing(self, day: date, files: Mapping[str, str]) -> list[Path]:
         """Every rendered file into <briefings>/<date>/, atomically; the paths written."""
-        folder = self.briefing_dir(day)
-        written = []
-        for name, text in files.items():
-            target = folder / name
-            try:
-                atomic_write(target, text)
-            except OSError as error:
-                raise DeliveryError(
-                    f"{target}: cannot write ({error.strerror or error}); check --out / output.dir"
-                ) from None
-            written.append(target)
-        return written
+        return _write_all(self.briefing_dir(day), files)
 
     def archive(self, today: ArchivedDay) -> list[ArchivedDay]:
         """Every day built (in the briefings folder), newest first, with `today` as given."""
@@ -110,17 +99,7 @@ class Store:
 
     def write_pages(self, pages: Mapping[str, str]) -> list[Path]:
         """The archive's pages (index.html, …) into the briefings folder, each atomically."""
-        written = []
-        for name, text in pages.items():
-            target = self.briefings_folder / name
-            try:
-                atomic_write(target, text)
-            except OSError as error:
-                raise DeliveryError(
-                    f"{target}: cannot write ({error.strerror or error}); check --out / output.dir"
-                ) from None
-            written.append(target)
-        return written
+        return _write_all(self.briefings_folder, pages)
 
     def write_message(self, day: date, message: bytes) -> Path:
         """The message as sent (or as it would be), next to its briefing."""
@@ -139,3 +118,18 @@ class Store:
             return None
         except (OSError, UnicodeDecodeError) as error:
             raise DeliveryError(f"{self.briefing_dir(day) / name}: cannot read: {error}") from None
+
+
+def _write_all(folder: Path, files: Mapping[str, str]) -> list[Path]:
+    """Each named text into `folder`, atomically; the paths written."""
+    written = []
+    for name, text in files.items():
+        target = folder / name
+        try:
+            atomic_write(target, text)
+        except OSError as error:
+            raise DeliveryError(
+                f"{target}: cannot write ({error.strerror or error}); check --out / output.dir"
+            ) from None
+        written.append(target)
+    return written
