@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import tomllib
+import weakref
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,9 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
+from briefing import interrupts
 from briefing.app import EXAMPLE_CONFIG
+from briefing.errors import Interrupted
 from builders import REPO, example_config, write_config
 
 SCRIPT = str(Path(sys.executable).with_name("briefing"))
@@ -450,6 +453,29 @@ def test_a_signal_during_start_up_is_as_clean(user: User) -> None:
         elapsed, err = stop_with(process, number)
         assert process.returncode == SIGNALS[number] and elapsed < 2.0, err
         assert err == f"briefing: interrupted ({number.name}); stopped, no partial file left\n"
+
+
+def test_a_signal_that_lands_where_python_ignores_exceptions_still_stops_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seen under load: SIGINT during an import raised inside importlib's weakref callback,
+    where Python prints "Exception ignored in …" and goes on; the run then ended only by
+    the watchdog, with a traceback instead of the one line."""
+    monkeypatch.setattr(interrupts, "_watchdog", lambda code, seconds: None)  # not in pytest's process
+
+    class Thing:
+        pass
+
+    def callback(_: object) -> None:
+        signal.raise_signal(signal.SIGINT)
+        sum(range(100_000))  # the handler runs here, inside the callback
+
+    with pytest.raises(Interrupted) as caught, interrupts.raised():
+        thing = Thing()
+        reference = weakref.ref(thing, callback)
+        del thing
+        time.sleep(5)  # where the signal, sent again, lands
+    assert reference() is None and caught.value.exit_code == 130
 
 
 def _catches_sigterm(pid: int) -> bool:
