@@ -92,6 +92,17 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Cohesion:
+    """Why a story of several articles was not split: how it hangs together, and the best
+    split in two it rejected (stories/cohesion.py)."""
+
+    within: float  # average cosine between two of its segments
+    split_articles: tuple[int, int]  # articles in each half of the best split
+    split_within: tuple[float, float]  # average cosine inside each half
+    split_cross: float  # average cosine across the halves
+
+
 class StoryStatus(StrEnum):
     NEW = "new"  # not in any earlier briefing within the horizon
     DEVELOPING = "developing"  # in an earlier briefing, with new articles today
@@ -125,6 +136,11 @@ class Story:
     # its id in each of those briefings (ids are made from titles, which change as a story
     # develops): the anchor a link to that day's page lands on; "" where not known
     previous_ids: tuple[str, ...] = ()
+    # How it hangs together, and the split it rejected (None: too few articles to test)
+    cohesion: Cohesion | None = None
+    # (article id, title) of every headline that could title it, best first: once it is
+    # summarised, the one of the article its summary quotes most becomes the title
+    headline_choices: tuple[tuple[str, str], ...] = ()
 
 
 # Section ids: a configured topic's section has the topic's id; the two sections that are no

@@ -22,6 +22,7 @@ from briefing.memory import Recognised, Remembered, recognise
 from briefing.models import Article, Briefing, Passage, Section, Sentence, Story, StoryStatus
 from briefing.segment import segment
 from briefing.stories import find_stories
+from briefing.stories.titles import title_of_summary
 from briefing.summarise import is_clean, summarise, summarise_update
 from briefing.topics import TopicLabels, assign_topics
 from briefing.topics.sections import make_sections, topic_cuts, topic_of_story
@@ -149,7 +150,8 @@ def summarise_story(
     """The story with its summary: sentences from its own passages, in reading order.
 
     A developing story's summary says what its new articles add, never what an earlier
-    briefing showed of it.
+    briefing showed of it. Its title becomes the headline of the article the summary
+    quotes most, so that the title tells what the summary says.
     """
     if known is not None and story.status is StoryStatus.DEVELOPING:
         fresh_ids = known.new_articles.get(story.id, frozenset())
@@ -159,7 +161,12 @@ def summarise_story(
         chosen = summarise_update(fresh, rest, summary, story.language, story.terms, shown)
     else:
         chosen = summarise(story.passages, summary, story.language, keywords=story.terms)
-    return replace(story, summary=tuple(in_order(chosen, summary, articles)))
+    if not chosen:
+        return story
+    title = title_of_summary(
+        story.headline_choices, [s.article_id for s in chosen], chosen[0].text, story.language
+    )
+    return replace(story, title=title or story.title, summary=tuple(in_order(chosen, summary, articles)))
 
 
 def in_order(

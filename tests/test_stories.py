@@ -18,7 +18,7 @@ from briefing.stories import MAX_SIMILARITY, MIN_SIMILARITY, find_stories, story
 from briefing.stories.linkage import average_linkage
 from briefing.stories.titles import phrase
 from briefing.vectors import normalise_rows
-from builders import REPO, SEED_KOSOVO, SEED_TWO_STORIES
+from builders import REPO, SEED_KOSOVO, SEED_TWO_STORIES, SHARED_EVAL
 
 FIXTURES = REPO / "tests" / "fixtures" / "stories"
 
@@ -206,3 +206,146 @@ def test_among_equally_covered_stories_the_top_is_spread_over_subjects() -> None
     assert rank_stories(stories, centroids) == [0, 2, 1]  # not the two tennis stories first
     two_outlets = replace(stories[1], sources=("Wire", "Post"))
     assert rank_stories([stories[0], two_outlets, stories[2]], centroids)[0] == 1  # coverage comes first
+
+
+def event_vectors(events: int, articles: int, seed: int) -> tuple[sp.csr_matrix, list[int]]:
+    """Articles as term vectors: each event's articles share its own terms and a subject's."""
+    rng = np.random.default_rng(seed)
+    subject = 0.5 * rng.random(40) * (rng.random(40) > 0.5)  # the words every event of the subject uses
+    rows = []
+    for event in range(events):
+        own = np.zeros(40 * (events + 1))
+        own[40 * (event + 1) : 40 * (event + 2)] = rng.random(40) * (rng.random(40) > 0.6)
+        for _ in range(articles):
+            noise = rng.random(own.shape) * (rng.random(own.shape) > 0.97)
+            words = np.concatenate([subject, np.zeros(40 * events)]) + own
+            rows.append(words * (rng.random(own.shape) > 0.3) + noise)
+    return normalise_rows(sp.csr_matrix(np.vstack(rows))), [k for k in range(len(rows))]
+
+
+def test_two_events_of_one_subject_joined_by_the_linkage_are_split_in_two() -> None:
+    from briefing.stories.cohesion import split_events
+
+    vectors, article_of = event_vectors(events=2, articles=6, seed=1)
+    everything = [list(range(12))]
+    assert len(set(average_linkage(vectors, 0.1).tolist())) == 1  # the linkage alone joins them
+    groups, why = split_events(everything, vectors, article_of)
+    assert groups == [list(range(6)), list(range(6, 12))]
+    for cohesion in why:  # each half was tested again and stood: it says why
+        assert cohesion is not None and cohesion.split_cross >= 0.6 * min(cohesion.split_within)
+
+
+def test_one_event_told_by_many_articles_is_not_split() -> None:
+    from briefing.stories.cohesion import split_events
+
+    for seed in range(5):
+        vectors, article_of = event_vectors(events=1, articles=12, seed=seed)
+        groups, why = split_events([list(range(12))], vectors, article_of)
+        assert groups == [list(range(12))]
+        assert why[0] is not None and why[0].split_cross > 0.6 * min(why[0].split_within)
+
+
+def test_a_story_of_a_few_articles_is_not_tested() -> None:
+    from briefing.stories.cohesion import MIN_ARTICLES, split_events
+
+    vectors, article_of = event_vectors(events=2, articles=(MIN_ARTICLES - 1) // 2 + 1, seed=2)
+    few = list(range(MIN_ARTICLES - 1))
+    assert split_events([few], vectors, article_of) == ([few], [None])
+
+
+@pytest.mark.shared
+def test_three_events_forced_into_one_group_come_out_as_three_stories() -> None:
+    import briefing.stories.cohesion as cohesion
+
+    docs = SHARED_EVAL / "duc2006" / "docs"
+    folders = ("D0640D", "D0617H", "D0622D")  # the Kursk sinking, the EgyptAir crash, West Nile virus
+    articles = [
+        read(path, f"{folder}-{path.stem}")
+        for folder in folders
+        for path in sorted((docs / folder).glob("*.txt"))[:8]
+    ]
+    passages = [segment(a) for a in articles]
+    # a threshold so low that the linkage joins all three events …
+    found = find_stories(articles, passages, similarity=0.02)
+    assert sorted(sorted({a.split("-")[0] for a in s.article_ids}) for s in found) == [
+        [f] for f in sorted(folders)
+    ]
+    assert all(len(s.article_ids) == 8 for s in found)
+    # … which the split test, switched off, would have shown as one story
+    before = cohesion.MAX_CROSS_SHARE
+    try:
+        cohesion.MAX_CROSS_SHARE = 0.0
+        assert len(find_stories(articles, passages, similarity=0.02)) == 1
+    finally:
+        cohesion.MAX_CROSS_SHARE = before
+
+
+def test_the_title_is_the_headline_of_the_article_the_summary_quotes_most() -> None:
+    from briefing.stories.titles import title_of_summary
+
+    choices = (("a1", "Best headline of the story"), ("a2", "Second headline"), ("a3", "Third headline"))
+    assert title_of_summary(choices, ["a2", "a3", "a2"], "A sentence.", "english") == "Second headline"
+    assert title_of_summary(choices, ["a3", "a2"], "A sentence.", "english") == "Second headline"  # a tie
+    # a headline whose article the summary does not quote is never the title
+    quoted = "Officials said the bridge would reopen to traffic on Monday after repairs."
+    assert title_of_summary(choices, ["a9"], quoted, "english") == phrase(quoted, frozenset())
+
+
+def test_every_story_shown_whole_is_titled_from_its_own_summary(tmp_path: Path) -> None:
+    from briefing.config import parse_config
+    from briefing.pipeline import build_briefing
+
+    config = parse_config({"sources": [{"path": str(FIXTURES / "*" / "*.txt")}]}, base_dir=tmp_path)
+    briefing = build_briefing(config, datetime(2026, 11, 26).date())
+    shown = [story for section in briefing.sections for story in section.stories]
+    assert len(shown) == 4
+    for story in shown:
+        quoted = {s.article_id for s in story.summary}
+        titles = {title for article, title in story.headline_choices if article in quoted}
+        assert story.title in titles or any(s.text.startswith(story.title.rstrip("…")) for s in story.summary)
+
+
+def test_an_article_that_stays_on_one_subject_is_one_story() -> None:
+    from briefing.stories import _undo_lone_cuts
+    from briefing.stories.segments import Segment
+
+    # article 0 was cut twice at weak cuts; article 1 was cut once, and its second part
+    # joined article 2's story: that cut found a second event and stands
+    segments = [
+        Segment(0, (0,), "A", True),
+        Segment(0, (1,), "", False, firm=False),
+        Segment(0, (2,), "", False, firm=False),
+        Segment(1, (3,), "B", True),
+        Segment(1, (4,), "", False, firm=False),
+        Segment(2, (5,), "C", True),
+    ]
+    groups = [[0], [1], [2], [3], [4, 5]]
+    joined, why = _undo_lone_cuts(groups, [None] * 5, segments)
+    assert joined == [[0, 1, 2], [3], [4, 5]]
+    assert why == [None, None, None]
+    firm = [replace(s, firm=True) for s in segments]
+    assert _undo_lone_cuts(groups, [None] * 5, firm)[0] == groups  # a firm cut always stands
+
+
+def test_an_in_text_headline_that_reads_as_one_always_cuts() -> None:
+    # the seed's a2 alone is still two stories: its summit part stands under its own headline
+    assert len(stories_of([seed()[1]])) == 2
+
+
+@pytest.mark.shared
+def test_a_page_is_cut_at_a_change_of_vocabulary_only_where_another_article_confirms_it() -> None:
+    docs = SHARED_EVAL / "duc2006" / "docs"
+    kursk, virus = sorted((docs / "D0640D").glob("*.txt")), sorted((docs / "D0622D").glob("*.txt"))
+    first, second = read(kursk[0], "p1"), read(virus[0], "x")
+    # one page: a report on the Kursk, then, with no headline between, one on West Nile virus
+    page = replace(first, paragraphs=(*first.paragraphs, *second.paragraphs[1:]))
+    (alone,) = stories_of([page])  # nothing else tells either part: one story, not two of its own
+    assert len(alone.passages) == len(page.paragraphs)
+    # with other reports of the virus, that part is another event: the cut stands
+    others = [read(path, f"v{k}") for k, path in enumerate(virus[1:4], start=1)]
+    stories = stories_of([page, *others])
+    virus_story = next(s for s in stories if "v1" in s.article_ids)
+    assert "p1" in virus_story.article_ids
+    assert {p.index for p in virus_story.passages if p.article_id == "p1"} == set(
+        range(len(first.paragraphs), len(page.paragraphs))
+    )

@@ -18,6 +18,7 @@ from briefing.render.records import (
     sentence_record,
     skipped_record,
 )
+from briefing.stories.cohesion import MAX_CROSS_SHARE, MIN_ARTICLES, MIN_PART_ARTICLES
 
 if TYPE_CHECKING:
     from briefing.app import Checked
@@ -58,11 +59,12 @@ def listing_text(listing: Listing) -> str:
         ]
         for story, whole in shown:
             number += 1
-            counts = f"{len(story.article_ids)} articles, {len(story.sources)} sources"
+            counts = f"{_count(len(story.article_ids), 'article')}, {_count(len(story.sources), 'source')}"
             lines += [
                 "",
                 f"{number:>3}. {story.title}  ({counts}; {'shown whole' if whole else 'one line'})",
                 f"     terms: {', '.join(story.terms) or '-'}",
+                f"     {_cohesion(story)}",
             ]
             current = None
             for passage, evidence in zip(story.passages, story.evidence, strict=True):
@@ -77,6 +79,24 @@ def listing_text(listing: Listing) -> str:
                 score, width = f"{evidence.score:5.2f}", TERMS_CHARS
                 lines.append(f"       ¶{passage.index:<3} {score}  {terms:<{width}}  {kind}{text}")
     return "\n".join(lines) + "\n"
+
+
+def _cohesion(story: Story) -> str:
+    """Why the story was not split in two: how it hangs together, and the split it rejected."""
+    cohesion = story.cohesion
+    if cohesion is None:
+        return f"one event: not tested (fewer than {MIN_ARTICLES} articles)"
+    first, second = cohesion.split_articles
+    inside = min(cohesion.split_within)
+    if min(first, second) < MIN_PART_ARTICLES:
+        reason = f"one half has fewer than {MIN_PART_ARTICLES} articles"
+    else:
+        reason = f"across is {cohesion.split_cross / inside:.2f} of inside, split below {MAX_CROSS_SHARE:.2f}"
+    return (
+        f"one event: cohesion {cohesion.within:.2f}; best split {first} + {second} articles, "
+        f"{cohesion.split_within[0]:.2f} / {cohesion.split_within[1]:.2f} inside, "
+        f"{cohesion.split_cross:.2f} across (kept: {reason})"
+    )
 
 
 def _clip(text: str, limit: int) -> str:

@@ -6,11 +6,14 @@
 2. Stories. Segments are grouped by average linkage (linkage.py) over TF-IDF
    vectors of their shared vocabulary: two groups are one story while their
    segments are, on average, several times more alike than two segments of the
-   day typically are. Nothing caps the number of stories; a segment like no
-   other is a story of its own.
-3. Names and order. A story is titled by its most representative headline
-   (titles.py) and ranked by the outlets that carried it, then its articles,
-   then its newest article.
+   day typically are (small groups a little more, see MARGIN_SHARE). Nothing caps
+   the number of stories; a segment like no other is a story of its own.
+3. One event each. A story of several articles that splits cleanly in two (each
+   half much more alike inside than across) is two stories (cohesion.py).
+4. Names and order. A story is titled by its most representative headline
+   (titles.py; once summarised, by the headline of the article its summary
+   quotes most) and ranked by the outlets that carried it, then its articles,
+   then its newest article, the top places spread over the day's subjects.
 """
 
 from __future__ import annotations
@@ -23,25 +26,36 @@ import numpy as np
 import scipy.sparse as sp
 
 from briefing.language import content_stems, stemmer, stop_words, words
-from briefing.models import Article, Evidence, Passage, PassageKind, Story
+from briefing.models import Article, Cohesion, Evidence, Passage, PassageKind, Story
+from briefing.stories.cohesion import split_events
 from briefing.stories.linkage import average_linkage
 from briefing.stories.segments import Segment, cut_segments
-from briefing.stories.titles import choose_title, headline_vectors, key_terms, unique_ids, usual_form
+from briefing.stories.titles import (
+    headline_vectors,
+    key_terms,
+    phrase,
+    ranked_headlines,
+    unique_ids,
+    usual_form,
+)
 from briefing.vectors import count_matrix, membership, normalise_rows
 
 __all__ = ["Story", "find_stories", "rank_stories", "story_threshold"]
 
 # Two groups of segments are one story while their average cosine is this many
-# times the day's median cosine between two segments, within the bounds below.
-# Measured (benchmarks/stories.py): on DUC 2006 (1,250 articles, median 0.037) and
-# on 60-article BBC days (median 0.055) it keeps topics whole and categories apart
-# better than any fixed threshold.
-OVER_TYPICAL = 4.0
-# Never lower: on a big day of one outlet's news (1,250 BBC articles, median 0.030),
-# groups below 0.15 become piles of stories on one subject …
-MIN_SIMILARITY = 0.15
+# times the day's median cosine between two articles, within the bounds below. On
+# DUC 2006 (1,250 articles, median 0.034) and on BBC days of 60 to 1,250 articles
+# (median 0.027-0.033) the lower bound decides; a day of one subject raises it.
+OVER_TYPICAL = 3.0
+# Never lower: below it, groups become piles of articles on one subject; a merge
+# above it that is two events is caught by the split test (cohesion.py) …
+MIN_SIMILARITY = 0.12
 # … and never higher: two reports of one event by different outlets share more than this.
 MAX_SIMILARITY = 0.25
+# Small groups must be more alike than large ones: an average over few pairs of
+# segments is a noisy one. Two groups of m and n segments join at the threshold plus
+# this share of it divided by sqrt(m × n): two single articles need half again as much.
+MARGIN_SHARE = 0.5
 # The median is taken over at most this many pairs, drawn with a fixed seed.
 SAMPLE_PAIRS = 20_000
 # The top places of the briefing that are spread over subjects: more than anyone reads.
@@ -87,23 +101,62 @@ def find_stories(
     # A segment is its passages, plus its article's title when it opens the article.
     rows_of = [[*s.rows, *([n + s.article] if s.opens_article else [])] for s in segments]
     vectors = _weighted(sp.csr_matrix(membership(rows_of, counts.shape[0]) @ counts), weights)
-    labels = average_linkage(vectors, threshold)
+    # The margin never lifts the bar above MAX_SIMILARITY: any two reports of one event clear that.
+    margin = max(0.0, min(MARGIN_SHARE * threshold, MAX_SIMILARITY - threshold))
+    labels = average_linkage(vectors, threshold, margin)
 
     passage_vectors = _weighted(sp.csr_matrix(counts[:n]), weights)
     stem_of = [""] * len(vocab)
     for term, column in vocab.items():
         stem_of[column] = term
     day = _Day(flat, articles, sp.csr_matrix(counts[:n]), passage_vectors, stem_of, vocab, weights, surface)
-    groups: list[list[int]] = [[] for _ in range(int(labels.max()) + 1)]
+    linked: list[list[int]] = [[] for _ in range(int(labels.max()) + 1)]
     for number, label in enumerate(labels.tolist()):
-        groups[label].append(number)
+        linked[label].append(number)
+    events, cohesion = split_events(linked, vectors, [s.article for s in segments])
+    groups, cohesion = _undo_lone_cuts(events, cohesion, segments)
     centroids = normalise_rows(sp.csr_matrix(membership(groups, len(segments)) @ vectors))
     found = [
-        _story([segments[k] for k in group], centroids[label], day) for label, group in enumerate(groups)
+        replace(_story([segments[k] for k in group], centroids[label], day), cohesion=cohesion[label])
+        for label, group in enumerate(groups)
     ]
     ranked = [found[k] for k in rank_stories(found, centroids)]
     ids = unique_ids([story.title for story in ranked])
     return tuple(replace(story, id=ident) for story, ident in zip(ranked, ids, strict=True))
+
+
+def _undo_lone_cuts(
+    groups: Sequence[Sequence[int]], cohesion: Sequence[Cohesion | None], segments: Sequence[Segment]
+) -> tuple[list[list[int]], list[Cohesion | None]]:
+    """The groups with each article cut that found no second event undone.
+
+    A cut that is not firm (Segment.firm) stands only if a side of it shares a story
+    with another article; when both sides are stories of this article alone, the
+    article stayed on one subject and is one story again. Groups keep their order.
+    """
+    group_of = {k: g for g, group in enumerate(groups) for k in group}
+    alone = [len({segments[k].article for k in group}) == 1 for group in groups]
+    parent = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            g = parent[g]
+        return g
+
+    for k, segment in enumerate(segments):
+        if segment.firm or k == 0:
+            continue
+        before, after = group_of[k - 1], group_of[k]
+        if before != after and alone[before] and alone[after]:
+            first, second = sorted((root(before), root(after)))
+            parent[second] = first
+    if all(parent[g] == g for g in range(len(groups))):
+        return [list(group) for group in groups], list(cohesion)
+    joined: dict[int, list[int]] = {}
+    for g, group in enumerate(groups):
+        joined.setdefault(root(g), []).extend(group)
+    kept = sorted(joined)
+    return [sorted(joined[g]) for g in kept], [cohesion[g] for g in kept]
 
 
 def story_threshold(vectors: sp.csr_matrix) -> float:
@@ -195,13 +248,14 @@ def _story(segments: Sequence[Segment], centroid_row: sp.csr_matrix, day: _Day) 
         matrix = headline_vectors(texts, lambda t: content_stems(t, language), day.vocab, day.weights)
         return np.asarray((matrix @ centroid_row.T).todense()).ravel()
 
-    title = choose_title(
-        [s.headline for s in segments if s.headline],
-        headline_closeness,
-        _central_sentence(mine, closeness),
-        day.surface,
-        language,
+    titled = [s for s in segments if s.headline]
+    choices = tuple(
+        (day.articles[titled[index].article].id, text)
+        for index, text in ranked_headlines(
+            [s.headline for s in titled], headline_closeness, day.surface, language
+        )
     )
+    title = choices[0][1] if choices else phrase(_central_sentence(mine, closeness), stop_words(language))
     sources = tuple(dict.fromkeys(name for a in member_articles for name in (a.source, *a.also_in)))
     published = [a.published for a in member_articles if a.published is not None]
     return Story(
@@ -212,6 +266,7 @@ def _story(segments: Sequence[Segment], centroid_row: sp.csr_matrix, day: _Day) 
         evidence=evidence,
         article_ids=tuple(a.id for a in member_articles),
         headlines=tuple(segment.headline or day.articles[n].title for n, segment in first.items()),
+        headline_choices=choices,
         sources=sources,
         newest=max(published) if published else None,
         language=language,
@@ -255,25 +310,28 @@ def _majority(values: Sequence[str]) -> str:
 def rank_stories(stories: Sequence[Story], centroids: sp.csr_matrix) -> list[int]:
     """The order of importance: most outlets first, then most articles, then the newest.
 
-    Among stories still equal (a day of files has no times; many stories have one
-    article from one outlet), the one least like the stories already placed goes
-    next, then the longest: the top of the briefing is not three stories on one
-    subject. Only the first DIVERSE_PICKS places are chosen so; the rest follow by length.
+    The first DIVERSE_PICKS places are spread over the day's subjects: each goes to the
+    story with the most coverage (its outlets plus its articles) once that coverage is
+    discounted by its likeness to the closest story already placed (× 1 - the cosine of
+    their centroids), so the top of the briefing is not six stories of one subject
+    while another subject's big story waits. Between equals, the order of importance
+    decides, then the longer story. The rest follow in the order of importance.
     """
-    tiers: dict[tuple[int, int, float], list[int]] = {}
-    for number, story in enumerate(stories):
+
+    def importance(k: int) -> tuple[int, int, float, int, int]:
+        story = stories[k]
         newest = story.newest.timestamp() if story.newest is not None else float("-inf")
-        tiers.setdefault((-len(story.sources), -len(story.article_ids), -newest), []).append(number)
+        return (-len(story.sources), -len(story.article_ids), -newest, -length[k], k)
+
     length = [sum(len(p.sentences) for p in story.passages) for story in stories]
-    order: list[int] = []
+    left = sorted(range(len(stories)), key=importance)
+    coverage = np.array([len(story.sources) + len(story.article_ids) for story in stories], dtype=float)
     closest = np.zeros(len(stories))  # each story's highest similarity to a story already placed
-    for key in sorted(tiers):
-        tier = sorted(tiers[key], key=lambda k: (-length[k], k))
-        while tier and len(order) < DIVERSE_PICKS:
-            pick = min(tier, key=lambda k: (round(float(closest[k]), 6), -length[k], k))
-            tier.remove(pick)
-            order.append(pick)
-            similar = np.asarray((centroids @ centroids[pick].T).todense()).ravel()
-            np.maximum(closest, similar, out=closest)
-        order.extend(tier)
-    return order
+    order: list[int] = []
+    while left and len(order) < DIVERSE_PICKS:
+        scores = coverage[left] * (1.0 - closest[left])
+        pick = left.pop(int(np.argmax(np.round(scores, 6))))  # the first best: importance breaks ties
+        order.append(pick)
+        similar = np.asarray((centroids @ centroids[pick].T).todense()).ravel()
+        np.maximum(closest, similar, out=closest)
+    return [*order, *left]

@@ -50,12 +50,15 @@ def similar_pairs(vectors: sp.csr_matrix, threshold: float) -> tuple[np.ndarray,
     )
 
 
-def average_linkage(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
+def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.0) -> np.ndarray:
     """A group number for each row (unit vectors), numbered in order of first appearance.
 
     Groups are merged best pair first while their average pairwise cosine is at
     least `threshold`: the groups SciPy's `linkage(method="average")` cut at
-    distance 1 - threshold gives (up to ties between equal similarities).
+    distance 1 - threshold gives (up to ties between equal similarities). With a
+    `margin`, groups of m and n rows must be at least threshold + margin / sqrt(m n)
+    alike: an average over few pairs must clear a higher bar than one over many.
+    Pairs are still found at `threshold`, which bounds every such bar from below.
     """
     n = vectors.shape[0]
     vectors = sp.csr_matrix(vectors, dtype=np.float64)
@@ -70,7 +73,11 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
     size = [1] * n
     members: list[list[int]] = [[i] for i in range(n)]
     alive = [True] * n
-    heap = [(-dot, i, j) for i, j, dot in zip(first.tolist(), second.tolist(), dots.tolist(), strict=True)]
+    heap = [
+        (-dot, i, j)
+        for i, j, dot in zip(first.tolist(), second.tolist(), dots.tolist(), strict=True)
+        if dot >= threshold + margin
+    ]
     heapq.heapify(heap)
     rows = _Rows(vectors)
 
@@ -105,7 +112,8 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
             if average >= threshold:
                 near[g] = total
                 others[merged] = total
-                heapq.heappush(heap, (-average, min(g, merged), max(g, merged)))
+                if average >= threshold + margin / np.sqrt(size[merged] * size[g]):
+                    heapq.heappush(heap, (-average, min(g, merged), max(g, merged)))
         neighbours.append(near)
         neighbours[a] = neighbours[b] = {}
         members[a] = members[b] = []

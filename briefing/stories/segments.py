@@ -10,7 +10,10 @@ enough, and each side is looked at again the same way:
   label such as "NEEDLE PLACEMENT" or "He said:"), the sides are two stories
   when they are less alike than two articles of one story must be (the same
   threshold that groups articles into stories);
-- anywhere else, only when they share almost nothing (SHIFT_SIMILARITY).
+- anywhere else, only when they share almost nothing (SHIFT_SIMILARITY), and
+  only if a side then joins another article's story: a long page that drifts
+  from one aspect of its subject to another is one story, not several titled
+  by its own sentences.
 
 A configured topic that changes mid-article always cuts. Both sides of a cut
 must be long enough to tell a story of their own.
@@ -47,6 +50,11 @@ class Segment:
     rows: tuple[int, ...]  # rows of its passages in the flat passage list, in reading order
     headline: str  # the headline it starts with: the article's title, an in-text headline, or ""
     opens_article: bool  # its first passage is the article's first
+    # The cut before it stands whatever the grouping finds: the article opens here, a
+    # configured topic changes, or a headline that reads as one starts it. A cut at a
+    # change of vocabulary alone is undone when neither side joins another article's
+    # story (find_stories): the article stayed on one subject.
+    firm: bool = True
 
 
 def cut_segments(
@@ -77,9 +85,11 @@ def cut_segments(
             candidates = _candidates(passages, dense, threshold) if long_enough else {}
             prefix = np.vstack([np.zeros(len(used)), np.cumsum(dense, axis=0)])
             for first, last in zip([0, *forced], [*forced, len(passages)], strict=True):
-                for a, b in _split(prefix, first, last, candidates, weights[used]):
+                for a, b, firm in _split(prefix, first, last, candidates, weights[used], True):
                     headline = titles[number] if a == 0 else _headline(passages[a])
-                    segments.append(Segment(number, tuple(range(start + a, start + b)), headline, a == 0))
+                    segments.append(
+                        Segment(number, tuple(range(start + a, start + b)), headline, a == 0, firm)
+                    )
         start = end
     return segments
 
@@ -124,27 +134,35 @@ def _split(
     last: int,
     candidates: Mapping[int, float],
     weights: np.ndarray,
-) -> list[tuple[int, int]]:
-    """Passages first..last-1 as (start, end) parts, cut where the sides are two stories.
+    firm: bool,
+) -> list[tuple[int, int, bool]]:
+    """Passages first..last-1 as (start, end, firm) parts, cut where the sides are two stories.
 
-    `prefix[k]` holds the term counts of the article's passages before k.
+    `prefix[k]` holds the term counts of the article's passages before k; `firm` is
+    whether the cut at `first` stands whatever the grouping finds (see Segment.firm).
     """
     inside = sorted(c for c in candidates if first < c < last)
     if not inside:
-        return [(first, last)]
+        return [(first, last, firm)]
     left = prefix[inside] - prefix[first]
     right = prefix[last] - prefix[inside]
     big_enough = (left.sum(axis=1) >= MIN_STORY_WORDS) & (right.sum(axis=1) >= MIN_STORY_WORDS)
     if not big_enough.any():
-        return [(first, last)]
+        return [(first, last, firm)]
     # How far below its own threshold each candidate's sides are: the clearest cut goes first.
     margin = _cosines(left, right, weights) - np.array([candidates[c] for c in inside])
     margin[~big_enough] = np.inf
     best = int(np.argmin(margin))
     if margin[best] >= 0:
-        return [(first, last)]
+        return [(first, last, firm)]
     cut = int(inside[best])
-    return [*_split(prefix, first, cut, candidates, weights), *_split(prefix, cut, last, candidates, weights)]
+    # A cut at a headline that reads as one (its threshold is the stories', above SHIFT_SIMILARITY)
+    # stands; a change of vocabulary alone must be confirmed by the grouping.
+    firm_cut = bool(candidates[cut] > SHIFT_SIMILARITY)
+    return [
+        *_split(prefix, first, cut, candidates, weights, firm),
+        *_split(prefix, cut, last, candidates, weights, firm_cut),
+    ]
 
 
 def _cosines(left: np.ndarray, right: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -1,10 +1,12 @@
 """What a story is called: its most representative headline, its key terms, its id.
 
-The title is the story's headline closest to the story's centroid, so a
-page-section heading ("More news from …") or a headline of another story never
-wins; a headline in capitals is given the case its words have in the text. With
-no headline at all, the title is the opening of the story's most central
-sentence, cut at a word boundary.
+Before it is summarised, a story is titled by its headline closest to its
+centroid, so a page-section heading ("More news from …") or a headline of
+another story never wins; a headline in capitals is given the case its words
+have in the text. With no headline at all, the title is the opening of the
+story's most central sentence, cut at a word boundary. Once summarised, a story
+shown whole takes the headline of the article its summary quotes most, so the
+title tells what the summary says (`title_of_summary`).
 """
 
 from __future__ import annotations
@@ -46,31 +48,52 @@ def key_terms(centroid: np.ndarray, stem_of: Sequence[str], surface: dict[str, s
     return tuple(surface.get(stem_of[c], stem_of[c]) for c in order if centroid[c] > 0)
 
 
-def choose_title(
+def ranked_headlines(
     headlines: Sequence[str],
     closeness: Callable[[Sequence[str]], np.ndarray],
-    central_sentence: str,
     surface: dict[str, str],
     language: str,
-) -> str:
-    """The headline that best represents the story, else a phrase of its most central sentence.
+) -> list[tuple[int, str]]:
+    """The headlines that can title the story, best first, each as shown: (its index, title).
 
-    `closeness` gives each headline's cosine with the story's centroid.
+    `closeness` gives each headline's cosine with the story's centroid. Headlines that
+    read as titles come first, closest first; then headlines cut off mid-phrase, shown up
+    to their last full word and marked as cut; a headline too unlike the story (a page
+    heading, another story's line) is never a title.
     """
     stop = stop_words(language)
-    candidates = [h for h in dict.fromkeys(" ".join(h.split()) for h in headlines) if _has_words(h)]
-    if candidates:
-        score = closeness(candidates)
-        related = [(float(s), -i, h) for i, (h, s) in enumerate(zip(candidates, score, strict=True))]
-        related = [r for r in related if r[0] >= MIN_HEADLINE_SIMILARITY]
-        whole = [r for r in related if _reads_as_title(r[2], stop)]
-        if whole:
-            return _unshout(max(whole)[2], surface, language)
-        if related:  # a headline cut off mid-phrase: shown up to its last full word, marked as cut
-            cut = _cut_back(max(related)[2], stop)
-            if cut:
-                return _unshout(cut, surface, language)
-    return phrase(central_sentence, stop) if central_sentence else ""
+    texts = [" ".join(h.split()) for h in headlines]
+    first_of = {text: index for index, text in reversed(list(enumerate(texts))) if _has_words(text)}
+    candidates = sorted(first_of, key=first_of.__getitem__)
+    if not candidates:
+        return []
+    score = closeness(candidates)
+    related = [(float(s), -first_of[h], h) for h, s in zip(candidates, score, strict=True)]
+    related = sorted((r for r in related if r[0] >= MIN_HEADLINE_SIMILARITY), reverse=True)
+    whole = [(-r[1], _unshout(r[2], surface, language)) for r in related if _reads_as_title(r[2], stop)]
+    cut = [(-r[1], _cut_back(r[2], stop)) for r in related if not _reads_as_title(r[2], stop)]
+    return [*whole, *((index, _unshout(text, surface, language)) for index, text in cut if text)]
+
+
+def title_of_summary(
+    choices: Sequence[tuple[str, str]], quoted: Sequence[str], best_sentence: str, language: str
+) -> str:
+    """The title that tells the summary: the headline of the article it quotes most.
+
+    `choices` are the story's (article id, title) headlines, best first; `quoted` the
+    article of each summary sentence; `best_sentence` the summary's best-ranked
+    sentence. Between articles quoted as often, the better headline wins; a headline
+    whose article the summary does not quote is never the title: with none left, the
+    title is a phrase of the best sentence.
+    """
+    counts = Counter(quoted)
+    best = max(
+        ((counts[article], -rank, title) for rank, (article, title) in enumerate(choices) if counts[article]),
+        default=None,
+    )
+    if best is not None:
+        return best[2]
+    return phrase(best_sentence, stop_words(language))
 
 
 def phrase(sentence: str, stop: frozenset[str], limit: int = PHRASE_CHARS) -> str:
