@@ -1,29 +1,39 @@
-"""Stories benchmark: does a day of news become the right stories, and how fast at scale?
+"""Stories benchmark: does a day of news become the right stories, one event each, and how fast?
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/stories.py [--data ../shared/eval] [--only NAME ...] [--sizes 100,1000,10000]
 
 Reads ../shared/eval (see its README.md). Every task runs in a fresh process (peak
-memory is that process's); each prints a Markdown table:
+memory is that process's); each prints a Markdown table. A day is grouped as
+`briefing build` groups it (no topics), and the stories shown whole are summarised
+with the default summary; then, against the day's folders (or categories):
 
-1. duc: all 1,250 DUC 2006 articles as one day, no topics. Each article's story is
-   the one holding most of its text; NMI and ARI against the 50 folders, number of
-   stories, time and peak memory of the grouping (segment + stories). Beside it, on
-   the same files, the plain anchor of ../shared/eval/README.md: whole-article
-   TF-IDF (scikit-learn, sublinear tf, English stop words) and average-linkage
-   clustering at cosine distance 0.9.
+- foreign summary sentences: sentences of the shown stories whose paragraph's folder
+  is not the story's majority folder (the paragraph's folder is known: a joined file's
+  second part belongs to the second folder);
+- NMI and ARI, article level (each article's story is the one holding most of its
+  text) and passage level, beside the plain anchor of ../shared/eval/README.md run
+  on the same files (whole-article TF-IDF, average linkage at cosine distance 0.9);
+- purity of the 10 largest stories (share of their passages from their majority folder);
+- titles: share of shown stories whose title's article supplies a summary sentence;
+- stories per article.
+
+Tasks:
+1. duc: all 1,250 DUC 2006 articles as one day.
 2. joined: the same articles with a quarter of the day's files made of two articles
    of different folders joined (fixed seed), with and without the second article's
-   headline line: passage-level NMI/ARI against the folders, and Pk of the story
-   changes inside the joined files (k = half the mean reference segment length).
-3. bbc: ten days of 60 BBC articles (12 per category, seeds 1-10, as
-   ../shared/tools/bbc_day.py builds one), no topics, through `build_briefing`:
-   stories, stories that join articles of two categories (two categories are never
-   one story), categories reaching the reader (in a summary sentence). The anchor's
-   mixed clusters on the same days beside it.
-4. small: the four-article two-story days of tests/fixtures/stories (English,
+   headline line; Pk of the story changes inside the joined files (k = half the
+   mean reference segment length).
+3. events: three held-out-like days of 500 files (10 articles of each DUC folder,
+   seeds 1-3, a quarter of the files two joined articles with the second headline).
+4. bbc: ten days of 60 BBC articles (12 per category, seeds 1-10, as
+   ../shared/tools/bbc_day.py builds one), through `build_briefing`: stories that join
+   articles of two categories (two categories are never one story), categories
+   reaching the reader, titles, stories per article, the anchor's mixed clusters; and
+   a day of 300 (60 per category): categories among the ten stories shown whole.
+5. small: the four-article two-story days of tests/fixtures/stories (English,
    German, both at once) and the bundled example with and without its topics.
-5. growth: days of 100 to 10,000 articles (BBC and DUC articles, and for more,
+6. growth: days of 100 to 10,000 articles (BBC and DUC articles, and for more,
    other outlets' versions of them: 70% of each article's sentences, one sentence a
    paragraph as many news sites print them), grouping time and peak memory, and the
    growth exponent between sizes.
@@ -111,57 +121,152 @@ def _anchor(texts: Sequence[str]) -> list[int]:
     return [int(x) for x in model.fit_predict(vectors)]
 
 
+# --- scoring a day ----------------------------------------------------------------------------
+
+
+def _paragraph_folders(articles: Sequence[Any], truth: dict[str, list[str]]) -> dict[tuple[str, int], str]:
+    """(article id, paragraph) → its folder; a joined file's second part is the second folder's."""
+    folder_of = {}
+    for article in articles:
+        info = truth[Path(article.path).name]
+        second = None
+        if len(info) == 3:
+            opening = info[2][:60]
+            second = next(
+                (i for i, text in enumerate(article.paragraphs) if " ".join(text.split())[:60] == opening),
+                None,
+            )
+        for i in range(len(article.paragraphs)):
+            folder_of[article.id, i] = info[1] if second is not None and i >= second else info[0]
+    return folder_of
+
+
+def _title_supplied(story: Any) -> bool:
+    """Does the title's article supply a summary sentence (or the title quote one)?"""
+    title = story.title.rstrip("…").lower()
+    quoted = {s.article_id for s in story.summary}
+    heads = [
+        (a, " ".join(h.split()).lower()) for a, h in zip(story.article_ids, story.headlines, strict=True)
+    ]
+    heads += [(a, h.rstrip("…").lower()) for a, h in getattr(story, "headline_choices", ())]
+    return any(a in quoted and h.startswith(title) for a, h in heads) or any(
+        s.text.lower().startswith(title) for s in story.summary
+    )
+
+
+def _score_day(config: Any, truth: dict[str, list[str]]) -> Result:
+    """Group and summarise a day as `briefing build` does; score it against the folders."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from briefing.ingest import ingest
+    from briefing.pipeline import group, summarise_story
+
+    articles = ingest(config.ingest).articles
+    started = time.perf_counter()
+    sections = group(config, articles).sections
+    seconds = time.perf_counter() - started
+    peak = _peak_mib()
+    stories = [story for section in sections for story in (*section.stories, *section.more)]
+    shown = [summarise_story(s, config.summary, articles) for section in sections for s in section.stories]
+    folder_of = _paragraph_folders(articles, truth)
+    majority = {
+        s.id: Counter(folder_of[p.article_id, p.index] for p in s.passages).most_common(1)[0][0]
+        for s in stories
+    }
+    foreign = sum(folder_of[x.article_id, x.paragraph] != majority[s.id] for s in shown for x in s.summary)
+    story = _article_labels(articles, stories)
+    passage_truth = [folder_of[p.article_id, p.index] for s in stories for p in s.passages]
+    passage_found = [s.id for s in stories for p in s.passages]
+    largest = sorted(stories, key=lambda s: -len(s.passages))[:10]
+    purity = [
+        Counter(folder_of[p.article_id, p.index] for p in s.passages).most_common(1)[0][1] / len(s.passages)
+        for s in largest
+    ]
+    per_article = Counter(a for s in stories for a in {p.article_id for p in s.passages})
+    return {
+        "articles": len(articles),
+        "stories": len(stories),
+        "nmi": normalized_mutual_info_score(
+            [folder_of[a.id, 0] for a in articles], [story[a.id] for a in articles]
+        ),
+        "ari": adjusted_rand_score([folder_of[a.id, 0] for a in articles], [story[a.id] for a in articles]),
+        "passage_nmi": normalized_mutual_info_score(passage_truth, passage_found),
+        "passage_ari": adjusted_rand_score(passage_truth, passage_found),
+        "foreign": foreign,
+        "sentences": sum(len(s.summary) for s in shown),
+        "purity": purity,
+        "titled": sum(_title_supplied(s) for s in shown),
+        "shown": len(shown),
+        "per_article": sum(per_article.values()) / len(articles),
+        "seconds": seconds,
+        "peak": peak,
+        "top": [
+            (
+                s.title,
+                len(s.article_ids),
+                dict(Counter(folder_of[x.article_id, x.paragraph] for x in s.summary)),
+            )
+            for s in shown
+        ],
+    }
+
+
+def _anchor_scores(folder: Path, truth: dict[str, list[str]]) -> Result:
+    """The anchor on the day's files: article level against the first folder, passage level none."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    files = sorted(folder.glob("*.txt"))
+    started = time.perf_counter()
+    labels = _anchor([f.read_text(encoding="utf-8", errors="replace") for f in files])
+    seconds = time.perf_counter() - started
+    expected = [truth[f.name][0] for f in files]
+    return {
+        "stories": len(set(labels)),
+        "nmi": normalized_mutual_info_score(expected, labels),
+        "ari": adjusted_rand_score(expected, labels),
+        "seconds": seconds,
+    }
+
+
+def _files_day(files: Sequence[Path], out: Path) -> dict[str, list[str]]:
+    truth = {}
+    for f in files:
+        name = f"{f.parent.name}-{f.name}"
+        shutil.copy(f, out / name)
+        truth[name] = [f.parent.name]
+    return truth
+
+
 # --- 1. DUC 2006 as one day --------------------------------------------------------------------
 
 
 def task_duc(options: argparse.Namespace) -> Result:
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
     docs = options.data / "duc2006" / "docs"
-    articles, stories, seconds = _group(_config(str(docs / "*" / "*.txt"), docs))
-    peak = _peak_mib()
-    folder = {a.id: Path(a.path).parent.name for a in articles}
-    story = _article_labels(articles, stories)
-    ids = sorted(folder)
-    truth, found = [folder[i] for i in ids], [story[i] for i in ids]
-    files = sorted(docs.glob("*/*.txt"))
-    started = time.perf_counter()
-    anchor = _anchor([f.read_text(encoding="utf-8", errors="replace") for f in files])
-    anchor_seconds = time.perf_counter() - started
-    anchor_truth = [f.parent.name for f in files]
-    return {
-        "articles": len(ids),
-        "files": len(files),
-        "ours": (
-            len(stories),
-            normalized_mutual_info_score(truth, found),
-            adjusted_rand_score(truth, found),
-            seconds,
-            peak,
-        ),
-        "anchor": (
-            len(set(anchor)),
-            normalized_mutual_info_score(anchor_truth, anchor),
-            adjusted_rand_score(anchor_truth, anchor),
-            anchor_seconds,
-        ),
-    }
+    with tempfile.TemporaryDirectory(prefix="duc-") as tmp:
+        truth = _files_day(sorted(docs.glob("*/*.txt")), Path(tmp))
+        return {
+            "ours": _score_day(_config("*.txt", Path(tmp)), truth),
+            "anchor": _anchor_scores(Path(tmp), truth),
+        }
 
 
 # --- 2. joined articles ------------------------------------------------------------------------
 
 
-def _joined_day(docs: Path, out: Path, headline: bool) -> dict[str, list[str]]:
+def _joined_day(
+    docs: Path, out: Path, headline: bool, files: Sequence[Path] | None = None, seed: int = 7
+) -> dict[str, list[str]]:
     """Write the day; return for each file its folder(s) and, if joined, the second article's first line."""
-    files = sorted(docs.glob("*/*.txt"))
-    random.Random(7).shuffle(files)
+    files = list(files if files is not None else sorted(docs.glob("*/*.txt")))
+    random.Random(seed).shuffle(files)
     joined_count = len(files) // 5  # 2q files joined into q, of n - q in all: a quarter of the day
     pairs, singles = files[: 2 * joined_count], files[2 * joined_count :]
     truth: dict[str, list[str]] = {}
     for k in range(joined_count):
         first, second = pairs[2 * k], pairs[2 * k + 1]
         if first.parent == second.parent:  # keep the two stories apart: swap in another folder's article
-            second, singles[0] = singles[0], second
+            swap = next(i for i, f in enumerate(singles) if f.parent != first.parent)
+            second, singles[swap] = singles[swap], second
         head = first.read_text(encoding="utf-8", errors="replace").strip()
         blocks = [b for b in second.read_text(encoding="utf-8", errors="replace").split("\n\n") if b.strip()]
         if not headline:
@@ -169,60 +274,69 @@ def _joined_day(docs: Path, out: Path, headline: bool) -> dict[str, list[str]]:
         name = f"joined-{k:03d}.txt"
         (out / name).write_text(head + "\n\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
         truth[name] = [first.parent.name, second.parent.name, " ".join(blocks[0].split())]
-    for single in singles:
-        name = f"{single.parent.name}-{single.name}"
-        shutil.copy(single, out / name)
-        truth[name] = [single.parent.name]
+    truth.update(_files_day(singles, out))
     return truth
 
 
-def task_joined(options: argparse.Namespace) -> Result:
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+def _join_pk(config: Any, truth: dict[str, list[str]]) -> tuple[float, int, int]:
+    """Pk of the story changes inside the joined files: (mean Pk, joins located, joins)."""
+    from briefing.ingest import ingest
+    from briefing.pipeline import group
 
+    articles = ingest(config.ingest).articles
+    stories = [s for section in group(config, articles).sections for s in (*section.stories, *section.more)]
+    story_of = {(p.article_id, p.index): s.id for s in stories for p in s.passages}
+    folder_of = _paragraph_folders(articles, truth)
+    errors, joined = [], 0
+    for article in articles:
+        if len(truth[Path(article.path).name]) != 3:
+            continue
+        joined += 1
+        folders = [folder_of[article.id, i] for i in range(len(article.paragraphs))]
+        if len(set(folders)) < 2 or len(folders) < 3:
+            continue  # the reader dropped or merged the joining line: not scored
+        second = folders.index(folders[-1])
+        labels = [story_of[article.id, i] for i in range(len(article.paragraphs))]
+        changes = {i for i in range(1, len(labels)) if labels[i] != labels[i - 1]}
+        errors.append(pk({second}, changes, len(labels)))
+    return sum(errors) / len(errors), len(errors), joined
+
+
+def task_joined(options: argparse.Namespace) -> Result:
     results: Result = {}
     for headline in (True, False):
         with tempfile.TemporaryDirectory(prefix="joined-") as tmp:
             truth = _joined_day(options.data / "duc2006" / "docs", Path(tmp), headline)
-            articles, stories, seconds = _group(_config("*.txt", Path(tmp)))
-        story_of = {(p.article_id, p.index): s.id for s in stories for p in s.passages}
-        expected, found, errors = [], [], []
-        joined = located = 0
-        for article in articles:
-            info = truth[Path(article.path).name]
-            second = None
-            if len(info) == 3:
-                joined += 1
-                opening = info[2][:60]
-                second = next(
-                    (
-                        i
-                        for i, text in enumerate(article.paragraphs)
-                        if " ".join(text.split())[:60] == opening
-                    ),
-                    None,
-                )
-                if second is None:
-                    continue  # the reader dropped or merged the joining line: not scored
-                located += 1
-            labels = [story_of[article.id, i] for i in range(len(article.paragraphs))]
-            for i, label in enumerate(labels):
-                expected.append(info[1] if second is not None and i >= second else info[0])
-                found.append(label)
-            if second is not None and len(labels) > 2:
-                changes = {i for i in range(1, len(labels)) if labels[i] != labels[i - 1]}
-                errors.append(pk({second}, changes, len(labels)))
-        results["headline" if headline else "no headline"] = (
-            normalized_mutual_info_score(expected, found),
-            adjusted_rand_score(expected, found),
-            sum(errors) / len(errors),
-            located,
-            joined,
-            seconds,
-        )
+            config = _config("*.txt", Path(tmp))
+            results["headline" if headline else "no headline"] = {
+                "ours": _score_day(config, truth),
+                "anchor": _anchor_scores(Path(tmp), truth),
+                "pk": _join_pk(config, truth),
+            }
     return results
 
 
-# --- 3. BBC days ---------------------------------------------------------------------------------
+# --- 3. held-out-like days: ten articles an event, a quarter joined ----------------------------------
+
+
+def task_events(options: argparse.Namespace) -> Result:
+    docs = options.data / "duc2006" / "docs"
+    days = []
+    for seed in (1, 2, 3):
+        rng = random.Random(seed)
+        files = [f for folder in sorted(docs.iterdir()) for f in rng.sample(sorted(folder.glob("*.txt")), 10)]
+        with tempfile.TemporaryDirectory(prefix="events-") as tmp:
+            truth = _joined_day(docs, Path(tmp), True, files, seed)
+            days.append(
+                {
+                    "ours": _score_day(_config("*.txt", Path(tmp)), truth),
+                    "anchor": _anchor_scores(Path(tmp), truth),
+                }
+            )
+    return {"days": days}
+
+
+# --- 4. BBC days ---------------------------------------------------------------------------------
 
 
 def task_bbc(options: argparse.Namespace) -> Result:
@@ -247,6 +361,7 @@ def task_bbc(options: argparse.Namespace) -> Result:
         reached = {of[sentence.article_id] for s in stories for sentence in s.summary}
         shown = [s for section in briefing.sections for s in section.stories]
         mixed_shown = [s for s in shown if len({of[x.article_id] for x in s.summary}) > 1]
+        per_article = Counter(a for s in stories for a in {p.article_id for p in s.passages})
         anchor = _anchor(texts)
         groups: dict[int, set[str]] = {}
         for label, name in zip(anchor, names, strict=True):
@@ -258,16 +373,29 @@ def task_bbc(options: argparse.Namespace) -> Result:
                 "mixed": len(mixed),
                 "mixed_shown": len(mixed_shown),
                 "reached": len(reached),
+                "titled": sum(_title_supplied(s) for s in shown),
+                "shown": len(shown),
+                "per_article": sum(per_article.values()) / len(briefing.articles),
                 "anchor_clusters": len(groups),
                 "anchor_mixed": sum(len(g) > 1 for g in groups.values()),
-                "example": [
-                    (s.title, len(s.article_ids), sorted({of[a] for a in s.article_ids})) for s in shown[:3]
-                ]
-                if seed == 1
-                else [],
+                "mixed_titles": [(s.title, sorted({of[a] for a in s.article_ids})) for s in mixed],
             }
         )
-    return {"days": days}
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory(prefix="bbc-300-") as tmp:
+        category = {}
+        for name in sorted(p.name for p in bbc.iterdir() if p.is_dir()):
+            for f in rng.sample(sorted((bbc / name).glob("*.txt")), 60):
+                shutil.copy(f, Path(tmp) / f"{name}-{f.stem}.txt")
+                category[f"{name}-{f.stem}.txt"] = name
+        briefing = build_briefing(_config("*.txt", Path(tmp)), DAY)
+    of = {a.id: category[Path(a.path).name] for a in briefing.articles}
+    top = [
+        (s.title, len(s.article_ids), Counter(of[a] for a in s.article_ids).most_common(1)[0][0])
+        for section in briefing.sections
+        for s in section.stories
+    ]
+    return {"days": days, "top300": top}
 
 
 # --- 4. small days and the bundled example ------------------------------------------------------
@@ -369,6 +497,7 @@ def task_growth(options: argparse.Namespace) -> Result:
 TASKS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "duc": task_duc,
     "joined": task_joined,
+    "events": task_events,
     "bbc": task_bbc,
     "small": task_small,
     "growth": task_growth,
@@ -405,44 +534,90 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
+def _day_row(label: str, ours: Result, anchor: Result) -> list[tuple[object, ...]]:
+    purity = ours["purity"]
+    share = 100 * ours["foreign"] / max(ours["sentences"], 1)
+    pure = sum(p >= 0.95 for p in purity)
+    return [
+        (
+            label,
+            ours["stories"],
+            ours["nmi"],
+            ours["ari"],
+            ours["passage_nmi"],
+            ours["passage_ari"],
+            f"{ours['foreign']} of {ours['sentences']} ({share:.1f}%)",
+            f"{min(purity):.2f} / {sum(purity) / len(purity):.3f} ({pure} of 10 ≥ 0.95)",
+            f"{ours['titled']} of {ours['shown']}",
+            f"{ours['per_article']:.3f}",
+            f"{ours['seconds']:.1f}",
+        ),
+        (
+            f"{label}: anchor",
+            anchor["stories"],
+            anchor["nmi"],
+            anchor["ari"],
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            f"{anchor['seconds']:.1f}",
+        ),
+    ]
+
+
+DAY_HEADER = (
+    "day",
+    "stories",
+    "NMI",
+    "ARI",
+    "passage NMI",
+    "passage ARI",
+    "foreign summary sentences",
+    "purity of the 10 largest: min / mean",
+    "titles from the summary",
+    "stories per article",
+    "grouping s",
+)
+
+
+def _tops(ours: Result) -> str:
+    return "; ".join(f"{t} ({n}: {', '.join(f'{k} {v}' for k, v in c.items())})" for t, n, c in ours["top"])
+
+
 def report(name: str, result: Result) -> str:
     if "error" in result:
         return f"### {name}\n\nfailed: {result['error']}\n"
     r = result["result"]
     if name == "duc":
-        ours, anchor = r["ours"], r["anchor"]
         return (
-            f"### DUC 2006 as one day ({r['files']} files, {r['articles']} articles after duplicates)\n\n"
-            + table(
-                ("method", "stories", "NMI", "ARI", "seconds", "peak MiB"),
-                [
-                    ("briefing stories", ours[0], ours[1], ours[2], f"{ours[3]:.1f}", f"{ours[4]:.0f}"),
-                    (
-                        "anchor: TF-IDF + average linkage at 0.9",
-                        anchor[0],
-                        anchor[1],
-                        anchor[2],
-                        f"{anchor[3]:.1f}",
-                        "-",
-                    ),
-                ],
-            )
-            + "\n"
+            f"### DUC 2006 as one day ({r['ours']['articles']} articles after duplicates)\n\n"
+            + table(DAY_HEADER, _day_row("DUC 2006", r["ours"], r["anchor"]))
+            + f"\n\nShown whole (title, articles: folders of its summary sentences): {_tops(r['ours'])}\n"
         )
     if name == "joined":
+        rows = [row for k, v in r.items() for row in _day_row(f"joined, {k}", v["ours"], v["anchor"])]
+        pks = "; ".join(
+            f"{k}: Pk {v['pk'][0]:.3f} ({v['pk'][1]} of {v['pk'][2]} joins scored)" for k, v in r.items()
+        )
         return (
             "### A quarter of the files two articles of different folders joined\n\n"
-            + table(
-                (
-                    "second article",
-                    "passage NMI",
-                    "passage ARI",
-                    "Pk of the change",
-                    "joins scored",
-                    "seconds",
-                ),
-                [(k, v[0], v[1], v[2], f"{v[3]} of {v[4]}", f"{v[5]:.1f}") for k, v in r.items()],
-            )
+            + table(DAY_HEADER, rows)
+            + f"\n\nStory changes inside the joined files: {pks}\n"
+        )
+    if name == "events":
+        rows = [
+            row
+            for k, d in enumerate(r["days"], start=1)
+            for row in _day_row(f"day {k}", d["ours"], d["anchor"])
+        ]
+        return (
+            "### Held-out-like days: 10 articles of each folder, a quarter of the 500 files joined\n\n"
+            + table(DAY_HEADER, rows)
+            + "\n\n"
+            + "\n".join(f"Day {k} shown: {_tops(d['ours'])}" for k, d in enumerate(r["days"], start=1))
             + "\n"
         )
     if name == "bbc":
@@ -455,6 +630,8 @@ def report(name: str, result: Result) -> str:
                 d["mixed"],
                 d["mixed_shown"],
                 f"{d['reached']}/5",
+                f"{d['titled']} of {d['shown']}",
+                f"{d['per_article']:.3f}",
                 d["anchor_clusters"],
                 d["anchor_mixed"],
             )
@@ -464,10 +641,13 @@ def report(name: str, result: Result) -> str:
             "all",
             *(sum(d[key] for d in days) for key in ("stories", "multi", "mixed", "mixed_shown")),
             f"{sum(d['reached'] == 5 for d in days)}/10 days 5/5",
+            f"{sum(d['titled'] for d in days)} of {sum(d['shown'] for d in days)}",
+            f"{sum(d['per_article'] for d in days) / len(days):.3f}",
             sum(d["anchor_clusters"] for d in days),
             sum(d["anchor_mixed"] for d in days),
         )
-        example = "; ".join(f"{t} ({n} articles: {', '.join(c)})" for t, n, c in days[0]["example"])
+        mixed = "; ".join(f"{t} ({', '.join(c)})" for d in days for t, c in d["mixed_titles"]) or "none"
+        top = Counter(c for _, _, c in r["top300"])
         return (
             "### Ten 60-article BBC days (12 per category), no topics\n\n"
             + table(
@@ -478,12 +658,19 @@ def report(name: str, result: Result) -> str:
                     "stories of two categories",
                     "of them shown whole",
                     "categories in summaries",
+                    "titles from the summary",
+                    "stories per article",
                     "anchor clusters",
                     "anchor clusters of two",
                 ),
                 [*rows, total],
             )
-            + f"\n\nDay 1 opens with: {example}\n"
+            + f"\n\nStories of two categories: {mixed}\n\n"
+            + "A 300-article day (60 per category): the ten shown whole by category: "
+            + ", ".join(f"{c} {n}" for c, n in sorted(top.items()))
+            + " — "
+            + "; ".join(f"{t} ({n}, {c})" for t, n, c in r["top300"])
+            + "\n"
         )
     if name == "small":
         lines = ["### Small days and the bundled example\n"]

@@ -284,8 +284,8 @@ class StoriesConfig(_Section):
     one line under "More stories"; the lead story of each configured topic is always shown whole"""
     similarity: float | Literal["auto"] = Field(default="auto")
     """average cosine similarity at which groups of articles are one story (0–1): higher splits more, lower
-    merges more; `auto` takes 4 times the day's typical similarity between two articles, kept within
-    0.15–0.25"""
+    merges more; `auto` takes 3 times the day's typical similarity between two articles, kept within
+    0.12–0.25 (smaller groups must be a little more alike)"""
     memory_days: int = Field(default=7, ge=0, le=366)
     """days back a story is recognised: one seen in a briefing of those days is marked developing (new
     articles today; its summary says what is new) or still running (one line); 0 forgets every day
