@@ -6,6 +6,7 @@ the HTTP client and its cache) are the caller's, passed in.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Sequence
@@ -20,6 +21,8 @@ from briefing.ingest.window import EVERYTHING, Window
 from briefing.language import majority_language
 from briefing.memory import Recognised, Remembered, recognise
 from briefing.models import Article, Briefing, Passage, Section, Sentence, Story, StoryStatus
+from briefing.progress import step, tracked
+from briefing.progress import wanted as progress_wanted
 from briefing.segment import segment
 from briefing.stories import find_stories
 from briefing.stories.titles import title_of_summary
@@ -37,14 +40,17 @@ def build_briefing(
     window: Window = EVERYTHING,
     client: HttpClient | None = None,
     earlier: Sequence[Remembered] = (),
+    progress: bool | None = None,
 ) -> Briefing:
     """The day's briefing: its articles read (feeds and pages in `window`, through `client`),
     grouped into stories, recognised among the `earlier` briefings' stories, sectioned by
-    topic, and the stories shown whole summarised."""
+    topic, and the stories shown whole summarised. `progress`: a bar for each stage (None:
+    only for a person at a terminal)."""
+    bars = progress_wanted() if progress is None else progress
     for key in config.unused_keys():
         log.warning("%s: no longer used (stories are found from the data); remove it from the config", key)
     clock = time.monotonic()
-    ingested = ingest(config.ingest, window=window, client=client)
+    ingested = ingest(config.ingest, window=window, client=client, progress=bars)
     log.info("read: %d articles in %.2fs", len(ingested.articles), time.monotonic() - clock)
     if ingested.every_source_failed and config.fetch.fail_if_all_fail:
         warnings = "warnings" if len(ingested.skipped) > 1 else "warning"
@@ -54,14 +60,19 @@ def build_briefing(
         )
     articles = ingested.articles
     clock = time.monotonic()
-    grouped = group(config, articles, day=day, earlier=earlier)
+    grouped = group(config, articles, day=day, earlier=earlier, progress=bars)
     _tell_stories(grouped.sections, time.monotonic() - clock)
     clock = time.monotonic()
+    shown = [story for section in grouped.sections for story in section.stories]
+    done = iter(
+        [
+            summarise_story(story, config.summary, articles, grouped.known)
+            for story in tracked(shown, len(shown), "summarising", "story", bars)
+        ]
+    )
     summarised = []
     for section in grouped.sections:
-        stories = [
-            summarise_story(story, config.summary, articles, grouped.known) for story in section.stories
-        ]
+        stories = list(itertools.islice(done, len(section.stories)))
         for story in stories:
             log.debug("summary of %r: %d sentences", story.title, len(story.summary))
         # a story whose summary came out empty (nothing fit the length) is listed in one line
@@ -123,17 +134,20 @@ def group(
     use_topics: bool = True,
     day: date | None = None,
     earlier: Sequence[Remembered] = (),
+    progress: bool = False,
 ) -> Grouped:
     """The day's stories, in sections: the configured topics', then the rest."""
-    passages = tuple(segment(article, article.language) for article in articles)
+    shown = tracked(articles, len(articles), "segmenting", "article", progress)
+    passages = tuple(segment(article, article.language) for article in shown)
     topics = config.topics if use_topics else ()
     labels = assign_topics(passages, topics, day_language(articles), [a.title for a in articles])
-    found = find_stories(
-        articles,
-        passages,
-        cuts=topic_cuts(passages, labels.labels),
-        similarity=config.stories.fixed_similarity,
-    )
+    with step("grouping into stories", progress):
+        found = find_stories(
+            articles,
+            passages,
+            cuts=topic_cuts(passages, labels.labels),
+            similarity=config.stories.fixed_similarity,
+        )
     known = recognise(found, articles, earlier, day) if day is not None else Recognised(found, {}, {})
     stories = known.stories
     topic_of = _topic_of_stories(stories, passages, labels)

@@ -13,7 +13,7 @@ import pytest
 
 from briefing import app
 from briefing.cli import main
-from builders import write_article, write_config
+from builders import copy_example, write_article, write_config
 
 
 def test_build_with_no_arguments_writes_the_three_files_and_prints_only_their_paths(
@@ -211,3 +211,35 @@ def test_check_renders_the_templates_so_one_that_raises_fails_check_not_the_morn
     assert not (project / "out" / "2026-11-26").exists()
     (mine / "briefing.md.j2").write_text("# {{ title }}\n", encoding="utf-8")
     assert main(["check", "--config", str(config)]) == 0
+
+
+def test_a_build_at_a_terminal_shows_each_stage_and_under_cron_nothing(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    project = copy_example(tmp_path)
+    command = [sys.executable, "-m", "briefing", "build", "--config", str(project / "config.yaml")]
+    command += ["--date", "2026-11-26"]
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # 80 columns wide
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower) as process:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    at_terminal = seen.decode("utf-8", "replace")
+    for stage in ("segmenting", "grouping into stories", "summarising"):
+        assert stage in at_terminal
+    quiet = subprocess.run(command, capture_output=True, text=True, check=False, cwd=project, timeout=120)
+    assert quiet.returncode == 0
+    assert quiet.stderr == ""  # cron mails whatever a job prints: a bar would be a mail each morning

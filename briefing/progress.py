@@ -1,0 +1,57 @@
+"""Progress bars for a person at a terminal: never under cron, never with -q.
+
+A long build (thousands of articles) shows where it is, stage by stage: fetching
+(ingest/web.py), segmenting, grouping and summarising. Log messages print above
+a bar, not through it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from typing import TypeVar
+
+from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
+
+# The package's logger, which the CLI gives its handler.
+_TOP = logging.getLogger("briefing")
+T = TypeVar("T")
+
+
+def wanted() -> bool:
+    """A bar only for a person at a terminal: stderr is one, and -q did not silence warnings."""
+    return sys.stderr.isatty() and _TOP.getEffectiveLevel() <= logging.WARNING
+
+
+@contextmanager
+def _redirected() -> Iterator[None]:
+    with logging_redirect_tqdm(loggers=[_TOP]) if _TOP.handlers else nullcontext():
+        yield
+
+
+def tracked(items: Iterable[T], total: int, stage: str, unit: str, enabled: bool) -> Iterator[T]:
+    """`items`, one by one, under a bar named `stage` when `enabled`."""
+    if not enabled:
+        yield from items
+        return
+    with _redirected(), tqdm(total=total, unit=unit, desc=stage, leave=False, file=sys.stderr) as bar:
+        for item in items:
+            yield item
+            bar.update()
+
+
+@contextmanager
+def step(stage: str, enabled: bool) -> Iterator[None]:
+    """One stage with no steps of its own to count (grouping): its name and elapsed time."""
+    if not enabled:
+        yield
+        return
+    with (
+        _redirected(),
+        tqdm(total=1, desc=stage, leave=False, file=sys.stderr, bar_format="{desc}… {elapsed}") as bar,
+    ):
+        yield
+        bar.update()
