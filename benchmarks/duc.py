@@ -1,7 +1,7 @@
 """Multi-document summaries on DUC 2006: ROUGE recall of every algorithm, and its time per topic.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python benchmarks/duc.py [--data ../shared/eval/duc2006] [--jobs 2] [--topics N]
+    .venv/bin/python benchmarks/duc.py [--data ../shared/eval/duc2006] [--jobs 2] [--topics N] [--words 100]
 
 Each of the 50 topics (25 news articles each) is read as a user's files are
 (`ingest`, `segment`) and summarised as one topic to at most 250 words by every
@@ -72,11 +72,11 @@ def references(data: Path, topic: str) -> list[str]:
     ]
 
 
-def cut(text: str) -> str:
-    return " ".join(text.split()[:WORDS])
+def cut(text: str, words: int) -> str:
+    return " ".join(text.split()[:words])
 
 
-def sumy_alone(passages: Sequence[Passage], spec: Algorithm) -> str:
+def sumy_alone(passages: Sequence[Passage], spec: Algorithm, words: int = WORDS) -> str:
     """sumy's best sentences in its rank order until the budget is reached, in reading order."""
     ranked: list[Ranked] = _rank_with_sumy(spec, passages, "english", ())
     reading = {
@@ -84,7 +84,7 @@ def sumy_alone(passages: Sequence[Passage], spec: Algorithm) -> str:
     }
     taken, used = [], 0
     for item in ranked:
-        if used >= WORDS:
+        if used >= words:
             break
         taken.append(item.sentence)
         used += len(item.sentence.text.split())
@@ -129,17 +129,17 @@ def exact_concepts(
     return greedy, best, elapsed
 
 
-def score_topic(args: tuple[Path, str, Sequence[str], bool, bool]) -> tuple[str, Result]:
+def score_topic(args: tuple[Path, str, Sequence[str], bool, bool, int]) -> tuple[str, Result]:
     from rouge_score import rouge_scorer
 
-    data, topic, algorithms, with_sumy, exact = args
+    data, topic, algorithms, with_sumy, exact, words = args
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
     passages = read_topic(data / "docs" / topic)
     models = references(data, topic)
     result: Result = {}
 
     def record(run: str, text: str, seconds: float) -> None:
-        scores = [scorer.score(model, cut(text)) for model in models]
+        scores = [scorer.score(model, cut(text, words)) for model in models]
         result[run] = (
             statistics.mean(s["rouge1"].recall for s in scores),
             statistics.mean(s["rouge2"].recall for s in scores),
@@ -148,20 +148,20 @@ def score_topic(args: tuple[Path, str, Sequence[str], bool, bool]) -> tuple[str,
 
     for algorithm in algorithms:
         started = time.perf_counter()
-        chosen = summarise(passages, SummaryConfig(algorithm=algorithm, words=WORDS), "english")
+        chosen = summarise(passages, SummaryConfig(algorithm=algorithm, words=words), "english")
         elapsed = time.perf_counter() - started
-        assert sum(len(s.text.split()) for s in chosen) <= WORDS, (topic, algorithm)
+        assert sum(len(s.text.split()) for s in chosen) <= words, (topic, algorithm)
         record(f"`{algorithm}`", " ".join(s.text for s in chosen), elapsed)
     if exact:
         sentences = [s for p in passages if p.kind is PassageKind.BODY for s in p.sentences]
         coverage = ConceptCoverage.of(sentences, "english", 3)
-        greedy, best, seconds = exact_concepts(sentences, SummaryConfig(words=WORDS))
+        greedy, best, seconds = exact_concepts(sentences, SummaryConfig(words=words))
         record("`concepts`, exact (integer program)", " ".join(sentences[i].text for i in best), seconds)
         result["optimality"] = (coverage.value(greedy) / coverage.value(best), 0.0, 0.0)
     if with_sumy:
         for spec in SUMY_ALONE:
             started = time.perf_counter()
-            text = sumy_alone(passages, spec)
+            text = sumy_alone(passages, spec, words)
             record(spec.name, text, time.perf_counter() - started)
     return topic, result
 
@@ -182,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--topics", type=int, help="only the first N topics (a quick look)")
     parser.add_argument("--algorithms", nargs="+", default=list(algorithm_names()), help="registered names")
     parser.add_argument("--no-sumy", action="store_true", help="leave out sumy on its own (the slow part)")
+    parser.add_argument("--words", type=int, default=WORDS, help="the budget, and the cut (DUC's: 250)")
     parser.add_argument("--exact", action="store_true", help="also solve the concepts objective exactly")
     args = parser.parse_args(argv)
     if not (args.data / "docs").is_dir():
@@ -190,13 +191,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"    {Path(sys.executable).name} benchmarks/duc.py {' '.join(argv or sys.argv[1:])}".rstrip())
     started = time.perf_counter()
     warm_up(args.data, topics[0], args.algorithms)
-    tasks = [(args.data, topic, args.algorithms, not args.no_sumy, args.exact) for topic in topics]
+    tasks = [
+        (args.data, topic, args.algorithms, not args.no_sumy, args.exact, args.words) for topic in topics
+    ]
     context = multiprocessing.get_context("fork")  # children inherit the warmed-up imports
     with context.Pool(args.jobs) as pool:
         rows = pool.map(score_topic, tasks, chunksize=1)
     elapsed = time.perf_counter() - started
     print(
-        f"\n### DUC 2006: {len(rows)} topics, summaries of at most {WORDS} words, "
+        f"\n### DUC 2006: {len(rows)} topics, summaries of at most {args.words} words, "
         f"ROUGE recall against 4 human summaries ({args.jobs} processes, {elapsed:.0f} s)\n"
     )
     print("| algorithm | ROUGE-1 R | ROUGE-2 R | time / topic, mean | slowest topic |")
