@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -204,6 +204,7 @@ def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple
     with _fetching(config, store, started, edges) as client:
         window = _window(config, store, started, day)
         briefing = build_briefing(config, day, window=window, client=client, earlier=earlier)
+    briefing = replace(briefing, generated_at=generated_at(config, edges, started))
     clock = time.monotonic()
     files = _render(briefing, config, store.briefings_folder)
     written = tuple(store.write_briefing(day, files))
@@ -216,6 +217,18 @@ def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple
     if config.window.since == "last-run":  # only that setting needs it; only once the files are safe
         store.remember_run(started)
     return written
+
+
+def generated_at(config: Config, edges: Edges, started: datetime) -> datetime:
+    """When the briefing was built, for briefing.json: the run's start in the config's zone, or
+    `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention: byte-identical files)."""
+    epoch = edges.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC).astimezone(config.zone)
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(f"SOURCE_DATE_EPOCH: {epoch!r} is not a number of seconds since 1970") from None
+    return started.astimezone(config.zone).replace(microsecond=0)
 
 
 def _write_archive(
@@ -282,6 +295,7 @@ def render_options(config: Config, briefings: Path | None = None) -> Options:
         run_summary=output.show_run_summary,
         base_url=output.base_url,
         files_from=files_from,
+        json_passages=output.json_passages,
     )
 
 

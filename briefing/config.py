@@ -358,8 +358,12 @@ class OutputConfig(_Section):
     read is always on stderr and in `briefing.json`, never otherwise shown to readers"""
     base_url: str | None = Field(default=None)
     """the web address where `output.dir` is published (`https://news.example.org/briefings/`): links to the
-    archive and to a story's earlier days are then absolute, so they work in the e-mail too (without it
-    the e-mail shows those days unlinked)"""
+    archive, to a story's earlier days and to the day's full lists are then absolute, so they work in the
+    e-mail too (without it the e-mail shows them unlinked)"""
+
+    json_passages: bool = Field(default=False)
+    """`briefing.json` lists every paragraph of every story with why it joined (`passages`): for tuning,
+    and large (most of a big day's file); `briefing stories --json` always has them"""
 
     @field_validator("locale")
     @classmethod

@@ -21,12 +21,15 @@ from typing import Literal
 from briefing.config import EmailConfig, SmtpConfig
 from briefing.errors import ConfigError, DeliveryError, NotBuilt, NotRecorded, StateError
 from briefing.mail import Delivery, Outgoing, compose, send
+from briefing.render import FILE_NAMES
 from briefing.store import Store
 from briefing.store.sent import DONE, Outcome, SentLog, SentRecord
 
 log = logging.getLogger(__name__)
 
-MAIL_FORMATS = ("txt", "html")  # the two parts of the message; written whenever e-mail is configured
+# The two parts of the message (the plain text, the HTML for mail clients); written whenever
+# e-mail is configured, as briefing.txt and briefing.mail.html.
+MAIL_FORMATS = ("txt", "mail")
 INTERRUPTED = "the run sending it stopped after the message went out, before the server confirmed it"
 
 
@@ -138,26 +141,39 @@ def _compose(
     next to the briefing as briefing.eml."""
     parts = {}
     for fmt in MAIL_FORMATS:
-        text = store.read_part(day, f"briefing.{fmt}")
+        text = store.read_part(day, FILE_NAMES[fmt])
         if text is None:
-            raise NotBuilt(
-                f"the {day} briefing was never built ({store.briefing_dir(day) / f'briefing.{fmt}'} "
-                f"is not there); build it first: `briefing build --date {day}`, or "
-                f"`briefing run --date {day}` to build and send it"
-            )
+            raise NotBuilt(_not_built(store, day, FILE_NAMES[fmt]))
         parts[fmt] = text
     outgoing = compose(
         mail.email,
         title=mail.title,
         day=day,
         text=parts["txt"],
-        html=parts["html"],
+        html=parts["mail"],
         now=mail.clock(),
         message_id=earlier.message_id if earlier is not None else None,
     )
     outgoing = dataclasses.replace(outgoing, recipients=waiting)
     store.write_message(day, outgoing.as_bytes())
     return outgoing
+
+
+def _not_built(store: Store, day: date, missing: str) -> str:
+    """Why the day's message cannot be made: the day was never built, or it was built without the
+    e-mail's parts (before `email:` was configured, or by an earlier version)."""
+    folder = store.briefing_dir(day)
+    again = f"`briefing build --date {day}`, or `briefing run --date {day}` to build and send it"
+    built = store.built_files(day)
+    if not built:
+        return (
+            f"the {day} briefing was never built ({folder / missing} is not there); build it first: {again}"
+        )
+    return (
+        f"the {day} briefing in {folder} ({', '.join(built)}) was built without the e-mail's parts "
+        f"({missing} is not there: they are written only when `email:` is configured); "
+        f"build it again: {again}"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,16 @@ from enum import StrEnum
 class Article:
     """One article as read from a source: its paragraphs in reading order."""
 
-    id: str  # stable within a run: "a1", "a2", … in source order
+    # The same article has the same id every day: made from its URL, else from its words
+    # (ingest/dedupe.py article_id), never from its place in the run.
+    id: str
     title: str
     source: str  # the outlet's name, e.g. "Telegraph"
     paragraphs: tuple[str, ...]
     path: str | None = None  # file sources
-    url: str | None = None  # feeds and pages
+    # Its public address: a feed entry's link, a page's URL, or the canonical URL a saved page
+    # names (<link rel="canonical">, og:url) — a file then has both `path` and `url`.
+    url: str | None = None
     published: datetime | None = None
     headline_paragraphs: frozenset[int] = frozenset()  # indices known to be headlines
     also_in: tuple[str, ...] = ()  # other sources that carried the same story
@@ -84,12 +88,22 @@ class Evidence:
     terms: tuple[str, ...]
 
 
+class SkipKind(StrEnum):
+    """Why an item is not in the briefing: the `kind` of a `skipped` entry of briefing.json."""
+
+    FAILED = "failed"  # it could not be read (missing, empty, binary, a failed fetch, a parser error)
+    DUPLICATE = "duplicate"  # the same article as one kept (its outlet is credited there)
+    OUT_OF_WINDOW = "out-of-window"  # a page published outside window.since
+    NOT_AN_ARTICLE = "not-an-article"  # a CMS or error notice ("page being edited", "page not found")
+
+
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """A source or item that could not be used, and why."""
 
     source: str
     reason: str
+    kind: SkipKind = SkipKind.FAILED
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +184,8 @@ class Briefing:
     skipped: tuple[Skipped, ...] = ()
     intro: str = ""
     language: str = "english"  # the language most of the day's articles are in
+    timezone: str = "UTC"  # the config's IANA zone: what "today" is, and the zone of every time shown
+    generated_at: datetime | None = None  # when it was built (briefing.json); None: not said
 
     def __post_init__(self) -> None:
         # Identity is checked here, once: the stages match sections and stories by position

@@ -99,6 +99,7 @@ def build_briefing(
         skipped=ingested.skipped,
         intro=config.intro,
         language=day_language(articles),
+        timezone=config.timezone,
     )
 
 

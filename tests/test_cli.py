@@ -143,7 +143,10 @@ def test_topics_json_for_given_files(project: Path, capsys: pytest.CaptureFixtur
     # the same records as briefing.json, and the articles the ids refer to
     story = sections[0]["stories"][0]
     assert set(story["passages"][0]) == {"article", "paragraph", "kind", "text", "score", "terms"}
-    assert [a["id"] for a in data["articles"]] == ["a1"] and story["summary"] == []
+    assert [a["path"] for a in data["articles"]] == [f"examples/articles/{seed.name}"] and story[
+        "summary"
+    ] == []
+    assert {p["article"] for p in story["passages"]} == {data["articles"][0]["id"]}
 
 
 def test_topics_discover_ignores_configured_topics(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,10 +6,11 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from briefing.cli import main
@@ -17,10 +18,15 @@ from briefing.config import load_config
 from briefing.errors import ConfigError
 from briefing.pipeline import build_briefing
 from briefing.render import render
+from briefing.render.records import json_schema
 from builders import REPO, write_article, write_config
 
 GOLDEN = REPO / "tests" / "golden" / "seed"
 DAY = "2026-11-26"
+
+
+# The build time a reproducible build states (the reproducible-builds convention): 2026-11-26 06:30 CET.
+BUILT_AT = "1795671000"
 
 
 def build(project: Path, *extra: str) -> Path:
@@ -28,8 +34,17 @@ def build(project: Path, *extra: str) -> Path:
     return project / "out" / DAY
 
 
+def schema_errors(data: object) -> list[str]:
+    """What in a briefing.json breaks the shipped JSON Schema, one line each."""
+    validator = jsonschema.Draft202012Validator(json_schema())
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
+
+
 @pytest.mark.parametrize("name", ["briefing.md", "briefing.html", "briefing.json", "briefing.txt"])
-def test_seed_briefing_matches_the_golden_file(project: Path, name: str) -> None:
+def test_seed_briefing_matches_the_golden_file(
+    project: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILT_AT)
     write_config(project, output={"formats": ["md", "html", "json", "txt"]})
     produced = (build(project) / name).read_text(encoding="utf-8")
     golden = GOLDEN / name
@@ -41,11 +56,21 @@ def test_seed_briefing_matches_the_golden_file(project: Path, name: str) -> None
     )
 
 
-def test_same_input_same_bytes(project: Path, tmp_path: Path) -> None:
+def test_same_input_same_bytes(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = build(project)
-    again = build(project, "--out", str(tmp_path / "again"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILT_AT)
+    build(project, "--out", str(tmp_path / "stated"))
+    build(project, "--out", str(tmp_path / "again"))
+    stated, again = tmp_path / "stated" / DAY, tmp_path / "again" / DAY
     for name in ("briefing.md", "briefing.html", "briefing.json"):
-        assert (first / name).read_bytes() == (again / name).read_bytes()
+        assert (stated / name).read_bytes() == (again / name).read_bytes()
+    # without SOURCE_DATE_EPOCH only the build time differs: it is the time of the build
+    built, stated_json = (
+        json.loads((f / "briefing.json").read_text(encoding="utf-8")) for f in (first, stated)
+    )
+    assert stated_json["generated_at"] == "2026-11-26T06:30:00+01:00"
+    assert abs(datetime.fromisoformat(built["generated_at"]) - datetime.now(UTC)) < timedelta(minutes=5)
+    assert {**built, "generated_at": None} == {**stated_json, "generated_at": None}
 
 
 def test_article_text_is_escaped_in_html_and_markdown(project: Path) -> None:
@@ -90,10 +115,12 @@ class _Structure(HTMLParser):
 
 def test_html_page_is_well_formed_with_contents_summaries_and_sources(project: Path) -> None:
     page = _Structure()
-    page.feed((build(project) / "briefing.html").read_text(encoding="utf-8"))
+    folder = build(project)
+    page.feed((folder / "briefing.html").read_text(encoding="utf-8"))
     assert page.open == []
     assert set(page.links) <= page.ids  # every in-page link lands somewhere
-    assert {"section-kosovo", "section-nato-summit", "sources", "src-a1", "src-a2"} <= page.ids
+    ids = [a["id"] for a in json.loads((folder / "briefing.json").read_text(encoding="utf-8"))["articles"]]
+    assert {"section-kosovo", "section-nato-summit", "sources", *(f"src-{i}" for i in ids)} <= page.ids
     assert len([i for i in page.ids if i.startswith("story-")]) == 2
     text = " ".join(page.text)
     assert "In this briefing" in text and "Thursday, November 26, 2026" in text
@@ -102,8 +129,26 @@ def test_html_page_is_well_formed_with_contents_summaries_and_sources(project: P
 
 def test_json_shape(project: Path) -> None:
     data = json.loads((build(project) / "briefing.json").read_text(encoding="utf-8"))
-    assert set(data) == {"version", "date", "title", "language", "sections", "articles", "skipped"}
-    assert data["version"] == 2 and data["date"] == DAY
+    assert schema_errors(data) == []
+    assert list(data) == [
+        "version",
+        "date",
+        "title",
+        "language",
+        "timezone",
+        "generated_at",
+        "counts",
+        "sections",
+        "articles",
+        "skipped",
+    ]
+    assert (data["version"], data["date"], data["language"], data["timezone"]) == (
+        3,
+        DAY,
+        "en",
+        "Europe/Belgrade",
+    )
+    assert data["counts"] == {"articles": 2, "sources": 2, "stories": 2, "shown": 2, "skipped": 0}
     section = data["sections"][0]
     assert {"id", "title", "topic", "stories"} == set(section) and section["topic"] is True
     story = section["stories"][0]
@@ -121,22 +166,54 @@ def test_json_shape(project: Path) -> None:
         "first_seen",
         "previous",
         "summary",
-        "passages",
-    } == set(story)
-    assert (story["status"], story["first_seen"], story["previous"]) == ("new", DAY, [])
+    } == set(story)  # no passages unless output.json_passages
+    assert (story["status"], story["first_seen"], story["previous"], story["language"]) == (
+        "new",
+        DAY,
+        [],
+        "en",
+    )
     assert story["counts"] == {"articles": 2, "sources": 2} and story["shown"] is True
-    first = "The Secretary General of NATO, Jens Stoltenberg, speaking about the situation in Kosovo…"
-    assert story["articles"][0] == {"id": "a1", "headline": first}
-    sentence_keys = {"text", "article", "source", "url", "speaker", "paragraph", "start", "end"}
-    assert sentence_keys == set(story["summary"][0])
-    assert {"article", "paragraph", "kind", "text", "score", "terms"} == set(story["passages"][0])
-    assert data["articles"][0] == {
-        "id": "a1",
+    kosovo = data["articles"][0]
+    assert kosovo == {
+        "id": kosovo["id"],
         "title": "The Secretary General of NATO, Jens Stoltenberg, speaking about the situation in Kosovo…",
         "source": "Telegraph",
         "path": "examples/articles/000_e50c418ec5df4c7c.txt",
         "published": None,
+        "language": "en",
     }
+    first = "The Secretary General of NATO, Jens Stoltenberg, speaking about the situation in Kosovo…"
+    assert story["articles"][0] == {"id": kosovo["id"], "headline": first}
+    sentence_keys = {"text", "article", "source", "url", "path", "speaker", "paragraph", "start", "end"}
+    assert sentence_keys == set(story["summary"][0])
+    assert (story["summary"][0]["url"], story["summary"][0]["path"]) == (None, kosovo["path"])
+
+
+def test_article_ids_are_made_from_the_article_not_its_place(project: Path, tmp_path: Path) -> None:
+    first = json.loads((build(project) / "briefing.json").read_text(encoding="utf-8"))
+    # another day, another folder: a new article read before the others, the same ones renamed
+    articles = project / "examples" / "articles"
+    for path in sorted(articles.iterdir()):
+        path.rename(articles / f"z_{path.name}")
+    write_article(
+        articles, "a_new.txt", "Rain at noon\n\nThe city expects rain at noon on Thursday, forecasters said."
+    )
+    build(project, "--out", str(tmp_path / "again"))
+    again = json.loads((tmp_path / "again" / DAY / "briefing.json").read_text("utf-8"))
+
+    ids = {a["title"]: a["id"] for a in first["articles"]}
+    assert {a["title"]: a["id"] for a in again["articles"] if a["title"] in ids} == ids
+    assert len({a["id"] for a in again["articles"]}) == 3
+
+
+def test_passages_are_in_the_json_only_when_asked(project: Path) -> None:
+    small = (build(project) / "briefing.json").read_text(encoding="utf-8")
+    write_config(project, output={"formats": ["json"], "json_passages": True})
+    data = json.loads((build(project) / "briefing.json").read_text(encoding="utf-8"))
+    assert schema_errors(data) == []
+    story = data["sections"][0]["stories"][0]
+    assert {"article", "paragraph", "kind", "text", "score", "terms"} == set(story["passages"][0])
     # every paragraph of every article is in exactly one story's passages
     passages = [
         (p["article"], p["paragraph"])
@@ -145,6 +222,22 @@ def test_json_shape(project: Path) -> None:
         for p in st["passages"]
     ]
     assert sorted(passages) == sorted({*passages}) and len(passages) == 17 + 14
+    assert len(small) < len(json.dumps(data, ensure_ascii=False, indent=2)) / 2
+
+
+def test_every_golden_json_and_a_fresh_build_follow_the_shipped_schema(project: Path) -> None:
+    schema = json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    goldens = sorted((REPO / "tests" / "golden").rglob("*.json"))
+    assert goldens
+    for golden in goldens:
+        assert schema_errors(json.loads(golden.read_text(encoding="utf-8"))) == [], golden
+    # a fresh build with something skipped, and a file the schema must refuse
+    write_article(project / "examples" / "articles", "empty.txt", "")
+    data = json.loads((build(project) / "briefing.json").read_text(encoding="utf-8"))
+    assert schema_errors(data) == [] and data["skipped"][0]["kind"] == "failed"
+    broken = {**data, "language": "english", "skipped": [{"source": "x", "reason": "y"}]}
+    assert len(schema_errors(broken)) == 2
 
 
 def test_skipped_files_are_listed_in_json_not_in_the_page(project: Path) -> None:
@@ -155,6 +248,7 @@ def test_skipped_files_are_listed_in_json_not_in_the_page(project: Path) -> None
         {
             "source": "examples/articles/empty.txt",
             "reason": "examples/articles/empty.txt: file is empty; skipped",
+            "kind": "failed",
         }
     ]
     # an operator's fact: not in the readers' pages

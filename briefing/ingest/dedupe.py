@@ -84,14 +84,39 @@ class Duplicate:
     why: str  # "same URL", "same text" or "near-identical text (J=0.91)"
 
 
+# Hex digits of an article's id: 40 bits, so that two articles of one day (even of a year of
+# days) share an id with odds far below one in a million; a clash is still resolved (`-2`).
+ID_DIGITS = 10
+
+
+def article_key(url: str | None, fingerprint: str) -> str:
+    """What makes an article the same article on any day: its address (compared as for
+    duplicates), else the words of its text."""
+    return f"url:{canonical_url(url)}" if url else f"text:{fingerprint}"
+
+
+def article_id(key: str, taken: set[str]) -> str:
+    """A short id made from the article's key ("a3f9c2b1d7e"), unique among `taken`: the same
+    article gets the same id every day, wherever it stands in the run."""
+    base = "a" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:ID_DIGITS]
+    ident, n = base, 1
+    while ident in taken:
+        n += 1
+        ident = f"{base}-{n}"
+    taken.add(ident)
+    return ident
+
+
 def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Duplicate, ...]]:
-    """Articles in order with ids a1, a2, …; each duplicate merged into the first of its story."""
+    """Articles in order, each with its stable id (article_id); each duplicate merged into the
+    first of its story."""
     kept: list[Article] = []
     duplicates: list[Duplicate] = []
     by_url: dict[str, int] = {}
     by_text: dict[str, int] = {}
     buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
     shingle_sets: list[frozenset[int]] = []
+    ids: set[str] = set()
     for candidate in candidates:
         urls = [canonical_url(candidate.url)] if candidate.url else []
         words = _WORDS.findall(" ".join(candidate.paragraphs).lower())
@@ -113,7 +138,7 @@ def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tup
             duplicates.append(Duplicate(candidate, kept[match].id, _where(kept[match]), why))
             continue
         index = len(kept)
-        kept.append(replace(candidate, id=f"a{index + 1}"))
+        kept.append(replace(candidate, id=article_id(article_key(candidate.url, fingerprint), ids)))
         shingle_sets.append(shingles)
         for key in urls:
             by_url.setdefault(key, index)

@@ -9,6 +9,7 @@ suffix ("… | Reuters"), dates in any supported language.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from collections import Counter
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import ftfy
 
+from briefing.ingest.outlets import outlet_name
 from briefing.language import language_code, supported_languages
 
 log = logging.getLogger(__name__)
@@ -53,15 +55,104 @@ def repair_all(texts: Iterable[str]) -> tuple[str, ...]:
 
 
 def site_name(
-    raw: str | None, url: str | None, title_tag: str | None = None, headline: str | None = None
+    raw: str | None,
+    url: str | None,
+    title_tag: str | None = None,
+    headline: str | None = None,
+    more: Sequence[str] = (),
 ) -> str | None:
-    """The outlet's name: the page's own (og:site_name, JSON-LD publisher …) unless it is a
-    URL, else what its <title> adds to the headline ("Headline – Riverside Courier"), else
-    the domain."""
+    """The outlet's name among what the page calls its site — its own (og:site_name, JSON-LD
+    publisher …; never a URL), the `more` names its metadata gives, what its <title> adds to the
+    headline ("Headline – Riverside Courier") — each cleaned of slogans, places and legal forms
+    (ingest/outlets.py): the first that agrees with the host of `url`, else the first; else the
+    domain."""
+    names = [name for name in (_as_name(raw), *(_as_name(m) for m in more)) if name]
+    beside = name_beside_headline(title_tag, headline)
+    return outlet_name([*names, beside], url) or domain(url)
+
+
+def _as_name(raw: str | None) -> str | None:
     name = _SPACES.sub(" ", repair(raw or "")).strip()
-    if name and not _URL_LIKE.match(name) and len(name) <= 80:
-        return name
-    return name_beside_headline(title_tag, headline) or domain(url)
+    return name if name and not _URL_LIKE.match(name) and len(name) <= 80 else None
+
+
+_META_TAG = re.compile(r"<meta\s[^>]{0,2000}>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_JSON_LD = re.compile(
+    r"""<script[^>]+type\s*=\s*["']application/ld\+json["'][^>]*>(.{0,200000}?)</script>""",
+    re.IGNORECASE | re.DOTALL,
+)
+_SITE_META = ("og:site_name", "application-name", "al:ios:app_name", "al:android:app_name")
+_CANONICAL_LINK = re.compile(r"<link\s[^>]{0,2000}>", re.IGNORECASE)
+
+
+def _tags(pattern: re.Pattern[str], markup: str) -> Iterable[dict[str, str]]:
+    """The attributes of each tag the pattern finds in the page's first 300,000 characters."""
+    for tag in pattern.finditer(markup[:300_000]):
+        yield {
+            m.group(1).lower(): html.unescape(next(g for g in m.groups()[1:] if g is not None))
+            for m in _ATTRIBUTE.finditer(tag.group())
+        }
+
+
+def site_names_in(markup: str) -> tuple[str, ...]:
+    """Every name a page's metadata gives its site, in order: og:site_name, application-name,
+    app names, then the publisher (and the site) of its JSON-LD; for ingest/outlets.py to pick
+    the one its host agrees with."""
+    names: list[str] = []
+    for attrs in _tags(_META_TAG, markup):
+        key = (attrs.get("property") or attrs.get("name") or "").lower()
+        if key in _SITE_META and attrs.get("content", "").strip():
+            names.append(attrs["content"].strip())
+    for block in _JSON_LD.finditer(markup[:1_000_000]):
+        try:
+            data = json.loads(block.group(1))
+        except (ValueError, RecursionError):
+            continue
+        names.extend(_publishers(data, 0))
+    return tuple(dict.fromkeys(n for n in names if isinstance(n, str) and n.strip()))
+
+
+def _publishers(data: object, depth: int) -> list[str]:
+    """The names of `publisher` (and `isPartOf`/WebSite) objects anywhere in JSON-LD, at most 8 deep."""
+    if depth > 8:
+        return []
+    found: list[str] = []
+    if isinstance(data, list):
+        for item in data[:50]:
+            found.extend(_publishers(item, depth + 1))
+    elif isinstance(data, dict):
+        kind = data.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(k in ("NewsMediaOrganization", "WebSite") for k in kinds) and isinstance(
+            data.get("name"), str
+        ):
+            found.append(data["name"])
+        for key in ("publisher", "isPartOf", "sourceOrganization", "@graph"):
+            value = data.get(key)
+            if isinstance(value, dict) and isinstance(value.get("name"), str):
+                found.append(value["name"])
+            if value is not None:
+                found.extend(_publishers(value, depth + 1))
+    return found
+
+
+def canonical_url(markup: str) -> str | None:
+    """The page's own public address: <link rel="canonical">, else og:url; http(s) only."""
+    for attrs in _tags(_CANONICAL_LINK, markup):
+        if "canonical" in attrs.get("rel", "").lower().split() and _is_web(attrs.get("href")):
+            return attrs["href"].strip()
+    for attrs in _tags(_META_TAG, markup):
+        if (attrs.get("property") or attrs.get("name") or "").lower() == "og:url" and _is_web(
+            attrs.get("content")
+        ):
+            return attrs["content"].strip()
+    return None
+
+
+def _is_web(url: str | None) -> bool:
+    parts = urlsplit((url or "").strip())
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def name_beside_headline(title_tag: str | None, headline: str | None) -> str | None:
@@ -99,10 +190,11 @@ def is_title(text: str | None) -> bool:
 
 
 def strip_site_suffix(title: str, names: Sequence[str | None]) -> str:
-    """The headline without the site's name after (or before) a separator: "Rates cut | Reuters".
+    """The headline without the site's name after (or before) a separator: "Rates cut | Reuters",
+    and without a date the site adds there ("… | DW | 23.05.2011").
 
-    Only a part that names the site (its name or domain) is removed: a headline
-    with a dash of its own ("Brexit - what happens next") is left alone.
+    Only a part that names the site (its name or domain) or is a date is removed: a
+    headline with a dash of its own ("Brexit - what happens next") is left alone.
     """
     keys = {_key(n) for n in names if n}
     keys |= {_key(n.split(".")[0]) for n in names if n and "." in n and " " not in n}
@@ -112,7 +204,7 @@ def strip_site_suffix(title: str, names: Sequence[str | None]) -> str:
     for _ in range(3):  # "Story - Section | Site" at most; never a loop on crafted titles
         for pattern, group in ((_SUFFIX, "suffix"), (_PREFIX, "prefix")):
             match = pattern.search(title)
-            if match and _names_site(match.group(group), keys):
+            if match and (_names_site(match.group(group), keys) or _is_date(match.group(group))):
                 rest = (title[: match.start()] + title[match.end() :]).strip()
                 if len(rest.split()) >= 2:
                     title = rest
@@ -129,6 +221,14 @@ def shared_suffix(titles: Sequence[str]) -> str | None:
         return None
     suffix, count = found.most_common(1)[0]
     return suffix if count >= max(3, 0.6 * len(titles)) else None
+
+
+_DATE_ONLY = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
+
+def _is_date(part: str) -> bool:
+    """A part that is only a date in digits ("23.05.2011", "2024-06-12"): never a headline's."""
+    return bool(_DATE_ONLY.fullmatch(part.strip()))
 
 
 def _names_site(part: str, keys: set[str]) -> bool:

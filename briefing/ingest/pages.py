@@ -19,7 +19,15 @@ from trafilatura import bare_extraction
 from briefing.errors import SourceError
 from briefing.ingest.html import parse_html
 from briefing.ingest.http import Deadline, HttpClient
-from briefing.ingest.metadata import domain, is_title, repair, site_name, strip_site_suffix
+from briefing.ingest.metadata import (
+    canonical_url,
+    domain,
+    is_title,
+    repair,
+    site_name,
+    site_names_in,
+    strip_site_suffix,
+)
 from briefing.ingest.text import ParsedText, decode, from_blocks, is_short_headline
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -94,7 +102,13 @@ def extract_page(html: str, url: str, zone: ZoneInfo) -> Page:
     if not (isinstance(canonical, str) and canonical.startswith(("http://", "https://"))):
         canonical = None
     title = repair(_clean(getattr(document, "title", None)))
-    site = site_name(_clean(getattr(document, "sitename", None)), canonical or url, _title_tag(html), title)
+    site = site_name(
+        _clean(getattr(document, "sitename", None)),
+        canonical or url,
+        _title_tag(html),
+        title,
+        site_names_in(html),
+    )
     lines = [repair(_clean(line)) for line in text.split("\n")]
     if lines and title and lines[0] == title:
         lines.pop(0)
@@ -124,8 +138,9 @@ def parse_saved_page(html: str, name: str, zone: ZoneInfo | None = None) -> Pars
         page = extract_page(html, name, zone)
     except SourceError:
         page = None
+    url = canonical_url(html)  # its public address: what a reader's link goes to
     if page is not None and sum(len(p) for p in page.text.paragraphs) >= MIN_MAIN_TEXT:
-        return replace(page.text, site_name=page.site_name, published=page.published)
+        return replace(page.text, site_name=page.site_name, published=page.published, url=url)
     blocks = parse_html(html, name)
     site, published, title = _page_metadata(html, zone)
     if page is not None:
@@ -135,6 +150,7 @@ def parse_saved_page(html: str, name: str, zone: ZoneInfo | None = None) -> Pars
         title=strip_site_suffix(blocks.title, [site]) if blocks.title and is_title(blocks.title) else title,
         site_name=site,
         published=published,
+        url=url,
     )
 
 
@@ -152,7 +168,9 @@ def _page_metadata(html: str, zone: ZoneInfo) -> tuple[str | None, datetime | No
     found = getattr(meta, "url", None)
     canonical = found if isinstance(found, str) and found.startswith(("http://", "https://")) else None
     raw_title = repair(_clean(getattr(meta, "title", None)))
-    site = site_name(_clean(getattr(meta, "sitename", None)), canonical, _title_tag(html), raw_title)
+    site = site_name(
+        _clean(getattr(meta, "sitename", None)), canonical, _title_tag(html), raw_title, site_names_in(html)
+    )
     title = strip_site_suffix(raw_title, [site, domain(canonical)]) if is_title(raw_title) else None
     published, _ = _published(getattr(meta, "date", None), zone, html)
     return site, published, title or None

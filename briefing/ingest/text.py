@@ -97,6 +97,7 @@ class ParsedText:
     headline_paragraphs: frozenset[int]
     site_name: str | None = None  # a saved page's own metadata, as for pages fetched
     published: datetime | None = None
+    url: str | None = None  # a saved page's public address (its canonical URL), if it names one
 
 
 def from_blocks(title: str | None, blocks: Iterable[tuple[str, bool]]) -> ParsedText:

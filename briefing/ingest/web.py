@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as FuturesTimeout
@@ -22,13 +23,14 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from briefing.config import FeedSource, IngestConfig, UrlSource
 from briefing.errors import SourceError
-from briefing.ingest.feeds import FEED_TYPES, Entry, parse_feed
+from briefing.ingest.feeds import FEED_TYPES, Entry, Feed, parse_feed
 from briefing.ingest.http import Deadline, HttpClient
 from briefing.ingest.metadata import shared_suffix, site_name, strip_site_suffix
+from briefing.ingest.outlets import agrees, host_labels
 from briefing.ingest.pages import Page, fetch_page
 from briefing.ingest.text import ParsedText, article_from
 from briefing.ingest.window import Window
-from briefing.models import Article, Skipped
+from briefing.models import Article, SkipKind, Skipped
 
 log = logging.getLogger(__name__)
 # The package's logger, which the CLI gives its handler: the bar moves its messages above itself.
@@ -141,7 +143,7 @@ def _read_feed(
     if response.from_cache:
         log.info("%s: not modified since the last run; using the cached copy", source.feed)
     feed = parse_feed(response.body, response.content_type, response.url, config.zone, source.max_items)
-    name = source.name or site_name(feed.title, None) or _host(source.feed)
+    name = source.name or site_name(feed.title, _site_url(feed, source.feed)) or _host(source.feed)
     suffix = shared_suffix([e.title for e in feed.entries])
     articles: list[Article] = []
     skipped: list[Skipped] = []
@@ -209,18 +211,45 @@ def _read_page(
 ) -> tuple[list[Article], list[Skipped], int, int]:
     page = _fetch(source, config, client, deadline)
     if not window.contains(page.published, page.date_only):
-        log.info("%s: published %s, outside the window; left out", source.url, f"{page.published:%Y-%m-%d}")
-        return [], [], 0, 1
+        when = f"{page.published:%Y-%m-%d}"
+        reason = f"{source.url}: published {when}, outside the window ({window.describe()}); left out"
+        log.info("%s", reason)
+        return [], [Skipped(source.url, reason, SkipKind.OUT_OF_WINDOW)], 0, 1
     if page.published is None:
         log.info("%s: the page has no date; kept (undated)", source.url)
-    name = source.name or page.site_name or _host(source.url)
-    return [_article(page.text, page.text.title, name, page.url, page, config.language)], [], 1, 1
+    name = source.name or _page_outlet(page, source.url)
+    return [_article(page.text, page.text.title, name, source.url, page, config.language)], [], 1, 1
 
 
 def _fetch(source: UrlSource, config: IngestConfig, client: HttpClient, deadline: Deadline) -> Page:
-    page = fetch_page(client, source.url, config.zone, deadline=deadline)
-    # The page may name a canonical URL elsewhere; the user's own URL is the one shown.
-    return Page(source.url, page.text, page.site_name, page.published, page.date_only)
+    # The page may name a canonical URL elsewhere (page.url); the user's own URL is the one shown.
+    return fetch_page(client, source.url, config.zone, deadline=deadline)
+
+
+def _page_outlet(page: Page, shown: str) -> str:
+    """Who a configured page is credited to: its site name, unless that is another site's — the
+    name agrees with the host of its canonical address, not with the host the reader is sent to
+    (a syndicated article) — then that host's."""
+    shown_labels, own_labels = host_labels(shown), host_labels(page.url)
+    name = page.site_name
+    if (
+        name
+        and agrees(name, shown_labels) is False
+        and agrees(name, own_labels)
+        and shown_labels != own_labels
+    ):
+        return _host(shown)
+    return name or _host(shown)
+
+
+def _site_url(feed: Feed, url: str) -> str:
+    """The site a feed is of: the host most of its entries link to, else the feed's own."""
+    hosts = Counter(urlsplit(e.link).hostname for e in feed.entries if e.link)
+    hosts.pop(None, None)
+    if not hosts:
+        return url
+    host = hosts.most_common(1)[0][0]
+    return f"https://{host}/"
 
 
 def _article(

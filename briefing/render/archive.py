@@ -16,6 +16,7 @@ from jinja2 import TemplateError
 from briefing.errors import ConfigError
 from briefing.models import Briefing, StoryStatus
 from briefing.render import Options, environment, words_of
+from briefing.render.labels import Words
 from briefing.store.archive import ArchivedDay, ArchivedStory
 
 ARCHIVE_TEMPLATES = {
@@ -59,7 +60,7 @@ def render_archive(
         "title": days[0].title,
         "lang": words.code,
         "dir": "rtl" if words.locale.character_order == "right-to-left" else "ltr",
-        "days": [_day_view(day, words.long_date, words.short_date) for day in days],
+        "days": [_day_view(day, words) for day in days],
         "latest": _page(days[0]),
     }
     pages = {}
@@ -77,7 +78,8 @@ def _page(day: ArchivedDay) -> str:
     return f"{day.date.isoformat()}/{day.files[0]}"
 
 
-def _day_view(day: ArchivedDay, long_date: Any, short_date: Any) -> dict[str, Any]:
+def _day_view(day: ArchivedDay, words: Words) -> dict[str, Any]:
+    """One day as the archive lists it; "and N more" links to its page, which lists every story."""
     page = _page(day)
     md = f"{day.date.isoformat()}/briefing.md" if "briefing.md" in day.files else page
 
@@ -93,7 +95,10 @@ def _day_view(day: ArchivedDay, long_date: Any, short_date: Any) -> dict[str, An
             "status": story.status,
             "developing": story.status != StoryStatus.NEW.value and bool(earlier),
             "days": [
-                {"short": short_date(d), "link": f"{d.isoformat()}/briefing.html{anchors.get(d, '')}"}
+                {
+                    "short": words.short_date(d, day.date),
+                    "link": f"{d.isoformat()}/briefing.html{anchors.get(d, '')}",
+                }
                 for d in earlier
             ],
         }
@@ -103,7 +108,7 @@ def _day_view(day: ArchivedDay, long_date: Any, short_date: Any) -> dict[str, An
     still = [story_view(s) for s in day.stories if s.status == running]
     return {
         "date": day.date.isoformat(),
-        "date_long": long_date(day.date),
+        "date_long": words.long_date(day.date),
         "title": day.title,
         "link": page,
         "md_link": md,

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
@@ -101,12 +101,26 @@ class Words:
     def long_date(self, day: date) -> str:
         return str(format_date(day, "full", locale=self.locale))
 
-    def short_date(self, day: date) -> str:
-        return str(format_skeleton("MMMd", day, locale=self.locale))
+    def short_date(self, day: date, today: date | None = None) -> str:
+        """ "Nov 26"; with the year ("Aug 17, 2022") when it is not the year of `today` (the
+        briefing's date), so that no reader takes an old date for this year's."""
+        with_year = today is not None and day.year != today.year
+        return str(format_skeleton("yMMMd" if with_year else "MMMd", day, locale=self.locale))
 
     def clock(self, moment: datetime) -> str:
-        """The time of day as the locale writes it ("3:00 PM", "15:00"), in the moment's own zone."""
-        return str(format_time(moment, "short", tzinfo=moment.tzinfo, locale=self.locale))
+        """The time of day as the locale writes it, with its zone ("3:00 PM CET", "15:00 MEZ"),
+        in the moment's own zone: a time without one means nothing to a reader elsewhere."""
+        time = str(format_time(moment, "short", tzinfo=moment.tzinfo, locale=self.locale))
+        return f"{time} {self.zone(moment)}"
+
+    def zone(self, moment: datetime) -> str:
+        """The moment's zone as the locale abbreviates it ("MEZ", "EST"), else as the zone data
+        does ("CET"), else as an offset from UTC ("+0100")."""
+        cldr = str(format_datetime(moment, "z", tzinfo=moment.tzinfo, locale=self.locale))
+        if cldr.isalpha():
+            return cldr
+        own = moment.tzname() or ""
+        return own if own.isalpha() else cldr
 
     def for_html(self) -> Callable[..., Markup]:
         """label(key, n=…, **values): the text with its values escaped unless they are Markup."""

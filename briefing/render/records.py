@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from typing import Any
 
+from briefing.language import language_code
 from briefing.models import (
     OTHER_SECTION,
     Article,
@@ -21,7 +23,10 @@ from briefing.models import (
 )
 
 # The shape of briefing.json; raised when it changes in a way a reader of the file must know.
-JSON_VERSION = 2
+# 3: ISO 639-1 languages, stable article ids, `url` and `path` both, top-level counts, time zone
+# and generation time, `skipped[].kind`, `previous` with each day's story id, passages optional.
+JSON_VERSION = 3
+SCHEMA_FILE = "schemas/briefing.schema.json"  # package data: the JSON Schema of briefing.json
 
 
 def sentence_record(sentence: Sentence, article: Article) -> dict[str, Any]:
@@ -30,7 +35,8 @@ def sentence_record(sentence: Sentence, article: Article) -> dict[str, Any]:
         "text": sentence.text,
         "article": article.id,
         "source": article.source,
-        "url": article.url or article.path or "",
+        "url": article.url,  # its public address, or None (a file that names none)
+        "path": article.path,  # a file's path, or None
         "speaker": sentence.speaker or None,  # who says it, when the sentence quotes someone it does not name
         "paragraph": sentence.paragraph,
         "start": sentence.start,
@@ -38,14 +44,18 @@ def sentence_record(sentence: Sentence, article: Article) -> dict[str, Any]:
     }
 
 
-def story_record(story: Story, by_id: Mapping[str, Article], shown: bool) -> dict[str, Any]:
-    """One story as `briefing.json` and `briefing stories --json` give it."""
-    return {
+def story_record(
+    story: Story, by_id: Mapping[str, Article], shown: bool, *, passages: bool = True
+) -> dict[str, Any]:
+    """One story as `briefing.json` and `briefing stories --json` give it; `passages`: with every
+    paragraph of the story and why it joined (large: briefing.json has them only when asked)."""
+    ids = dict(zip(story.previous, story.previous_ids, strict=False))
+    record = {
         "id": story.id,
         "title": story.title,
         "terms": list(story.terms),
         "shown": shown,
-        "language": story.language,
+        "language": language_code(story.language),
         "articles": [
             {"id": a, "headline": headline}
             for a, headline in zip(story.article_ids, story.headlines, strict=True)
@@ -55,14 +65,19 @@ def story_record(story: Story, by_id: Mapping[str, Article], shown: bool) -> dic
         "published": story.newest.isoformat() if story.newest else None,
         "status": story.status.value,
         "first_seen": story.first_seen.isoformat() if story.first_seen else None,
-        "previous": [day.isoformat() for day in story.previous],
+        # the earlier briefings it was in, oldest first, with its id in each (None: not known)
+        "previous": [{"date": day.isoformat(), "id": ids.get(day) or None} for day in story.previous],
         "summary": [sentence_record(s, by_id[s.article_id]) for s in story.summary],
-        "passages": [passage_record(p, e) for p, e in zip(story.passages, story.evidence, strict=True)],
     }
+    if passages:
+        record["passages"] = [
+            passage_record(p, e) for p, e in zip(story.passages, story.evidence, strict=True)
+        ]
+    return record
 
 
 def section_records(
-    sections: Sequence[Section], articles: Sequence[Article], other_title: str = ""
+    sections: Sequence[Section], articles: Sequence[Article], other_title: str = "", *, passages: bool = True
 ) -> list[dict[str, Any]]:
     """The sections and their stories; `other_title` names the stories no topic takes when the
     config gives them no title of its own (the label in the briefing's language)."""
@@ -73,8 +88,8 @@ def section_records(
             "title": section.title or (other_title if section.id == OTHER_SECTION else ""),
             "topic": section.topic is not None,
             "stories": [
-                *(story_record(story, by_id, True) for story in section.stories),
-                *(story_record(story, by_id, False) for story in section.more),
+                *(story_record(story, by_id, True, passages=passages) for story in section.stories),
+                *(story_record(story, by_id, False, passages=passages) for story in section.more),
             ],
         }
         for section in sections
@@ -82,34 +97,56 @@ def section_records(
 
 
 def article_record(article: Article) -> dict[str, Any]:
-    link = {"url": article.url} if article.url else {"path": article.path or ""}
+    """One article: `url` is its public address (a feed's link, a page's URL, a saved page's
+    canonical URL), `path` a file's path; a file that names its address has both."""
     return {
         "id": article.id,
         "title": article.title,
         "source": article.source,
-        **link,
+        **({"path": article.path} if article.path else {}),
+        **({"url": article.url} if article.url else {}),
         "published": article.published.isoformat() if article.published else None,
+        "language": language_code(article.language),
         **({"also_in": list(article.also_in)} if article.also_in else {}),
     }
 
 
 def skipped_record(item: Skipped) -> dict[str, Any]:
-    return {"source": item.source, "reason": item.reason}
+    return {"source": item.source, "reason": item.reason, "kind": item.kind.value}
 
 
-def briefing_json(briefing: Briefing, other_title: str = "") -> str:
-    """The machine-readable briefing; its shape is a stable interface (README: briefing.json)."""
+def briefing_json(briefing: Briefing, other_title: str = "", *, passages: bool = False) -> str:
+    """The machine-readable briefing; its shape is a stable interface (README: briefing.json,
+    and the JSON Schema shipped as briefing/schemas/briefing.schema.json)."""
+    shown = sum(len(section.stories) for section in briefing.sections)
+    outlets = {name for a in briefing.articles for name in (a.source, *a.also_in)}
     return as_json(
         {
             "version": JSON_VERSION,
             "date": briefing.date.isoformat(),
             "title": briefing.title,
-            "language": briefing.language,
-            "sections": section_records(briefing.sections, briefing.articles, other_title),
+            "language": language_code(briefing.language),
+            "timezone": briefing.timezone,
+            "generated_at": briefing.generated_at.isoformat() if briefing.generated_at else None,
+            "counts": {
+                "articles": len(briefing.articles),
+                "sources": len(outlets),
+                "stories": len(briefing.stories),
+                "shown": shown,
+                "skipped": len(briefing.skipped),
+            },
+            "sections": section_records(briefing.sections, briefing.articles, other_title, passages=passages),
             "articles": [article_record(a) for a in briefing.articles],
             "skipped": [skipped_record(s) for s in briefing.skipped],
         }
     )
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of briefing.json (package data: briefing/schemas/briefing.schema.json)."""
+    text = resources.files("briefing").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def as_json(data: Mapping[str, Any]) -> str:

@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from briefing.errors import DeliveryError
-from briefing.store.archive import ArchivedDay, update_archive
+from briefing.store.archive import BRIEFING_FILES, ArchivedDay, update_archive
 from briefing.store.files import atomic_write
 from briefing.store.http_cache import HttpCache
 from briefing.store.last_run import read_last_run, write_last_run
@@ -109,6 +109,12 @@ class Store:
         except OSError as error:
             raise DeliveryError(f"{target}: cannot write ({error.strerror or error})") from None
         return target
+
+    def built_files(self, day: date) -> tuple[str, ...]:
+        """The briefing files of the day's folder (briefing.html, …), in the archive's order; none
+        when the day was never built."""
+        folder = self.briefing_dir(day)
+        return tuple(name for name in BRIEFING_FILES if (folder / name).is_file())
 
     def read_part(self, day: date, name: str) -> str | None:
         """A file of the day's built briefing, or None when it is not there."""

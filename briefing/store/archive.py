@@ -81,25 +81,51 @@ def _day_from(data: object, files: tuple[str, ...] | None = None) -> ArchivedDay
     stories = []
     for item in stories_data:
         story = expect_dict(item)
+        previous, previous_ids = _previous(story)
         stories.append(
             ArchivedStory(
                 id=expect_text(story["id"]),
                 title=expect_text(story["title"]),
                 shown=bool(story.get("shown", True)),
                 status=expect_text(story.get("status", "new")),
-                previous=tuple(
-                    date.fromisoformat(expect_text(d)) for d in expect_list(story.get("previous", []))
-                ),
-                previous_ids=tuple(expect_text(i) for i in expect_list(story.get("previous_ids", []))),
+                previous=previous,
+                previous_ids=previous_ids,
             )
         )
     return ArchivedDay(
         date=date.fromisoformat(expect_text(record["date"])),
         title=expect_text(record["title"]),
-        language=expect_text(record.get("language", "english")),
+        language=_language_name(expect_text(record.get("language", "english"))),
         stories=tuple(stories),
         files=files if files is not None else tuple(expect_text(f) for f in expect_list(record["files"])),
     )
+
+
+def _language_name(given: str) -> str:
+    """The language's name ("english"): the record keeps names, briefing.json 3 ISO codes ("en")."""
+    from briefing.errors import UnknownLanguageError
+    from briefing.language import resolve_language
+
+    try:
+        return resolve_language(given)
+    except UnknownLanguageError:
+        return "english"
+
+
+def _previous(story: dict[str, Any]) -> tuple[tuple[date, ...], tuple[str, ...]]:
+    """A story's earlier days and its id on each: briefing.json 3 gives [{"date", "id"}]; the
+    archive's record and briefing.json 2, dates with a list of ids beside them."""
+    days: list[date] = []
+    ids: list[str] = []
+    for entry in expect_list(story.get("previous", [])):
+        if isinstance(entry, dict):
+            days.append(date.fromisoformat(expect_text(entry["date"])))
+            ids.append(expect_text(entry.get("id") or ""))
+        else:
+            days.append(date.fromisoformat(expect_text(entry)))
+    if not ids:
+        ids = [expect_text(i) for i in expect_list(story.get("previous_ids", []))]
+    return tuple(days), tuple(ids)
 
 
 def update_archive(record: Path, briefings: Path, today: ArchivedDay) -> list[ArchivedDay]:
