@@ -1088,3 +1088,16 @@ def test_list_unsubscribe_is_sent_when_configured_with_one_click_for_https(proje
     assert message["List-Unsubscribe"] == "<mailto:leave@example.org>, <https://example.org/leave?u=1>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Id"] == '"Morning, Desk" <morning-desk.example.org>'
+
+
+def test_send_after_a_build_made_before_email_was_configured_says_so_not_never_built(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = project / "config.yaml"
+    assert main(["build", "-q", "--config", str(plain), "--date", DAY]) == 0
+    config = mail_config(project, free_port())
+    assert main(["send", "--dry-run", "--config", str(config), "--date", DAY]) != 0
+    error = capsys.readouterr().err
+    assert "never built" not in error
+    assert "built without the e-mail's parts" in error and f"briefing build --date {DAY}" in error
+    assert len(error.strip().splitlines()) == 1
