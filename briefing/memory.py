@@ -11,8 +11,10 @@ remembered stories together — and is then:
 - **still running** when every one of its articles was read before: one line,
   last in its section.
 
-Otherwise it is **new**. A continued story keeps the day it was first seen and
-the list of earlier briefings it was in.
+Otherwise it is **new**. A continued story keeps the day it was first seen, the
+list of earlier briefings it was in (with its id in each) and, where no other
+story of today has it, the id it had yesterday: its anchor and its id in
+briefing.json stay the same while its title changes.
 """
 
 from __future__ import annotations
@@ -101,9 +103,10 @@ def recognise(
     marked: list[Story] = []
     shown_before: dict[str, tuple[str, ...]] = {}
     new_articles: dict[str, frozenset[str]] = {}
+    today_ids = {story.id for story in stories}
+    kept_ids: set[str] = set()
     for number, story in enumerate(stories):
         fresh = frozenset(a for a in story.article_ids if article_key(by_id[a]) not in seen_articles)
-        new_articles[story.id] = fresh
         row = alike.getrow(number)
         matches = [
             earlier[k]
@@ -115,9 +118,16 @@ def recognise(
             )
         ]
         if not matches:
+            new_articles[story.id] = fresh
             marked.append(replace(story, status=StoryStatus.NEW, first_seen=day, previous=()))
             continue
         best = matches[0]
+        # A continuing story keeps the id it had (links and programs follow it across days),
+        # unless another of today's stories has that id or a bigger one took it first.
+        if best.id not in kept_ids and (best.id == story.id or best.id not in today_ids):
+            story = replace(story, id=best.id)
+        kept_ids.add(story.id)
+        new_articles[story.id] = fresh
         # Every earlier day's version of the story is alike too: all they showed is known.
         shown_before[story.id] = tuple(dict.fromkeys(s for r in matches for s in r.shown))
         status = StoryStatus.DEVELOPING if fresh else StoryStatus.STILL_RUNNING

@@ -44,6 +44,8 @@ def test_the_next_day_a_story_with_new_articles_is_developing_and_says_what_is_n
     assert (kosovo["status"], kosovo["first_seen"]) == ("developing", DAY1)
     # the earlier briefings it was in, each with the id it had there
     assert kosovo["previous"] == [{"date": DAY1, "id": stories(first)["kosovo"]["id"]}]
+    # its title may change as it develops; its id (the page's anchor) does not
+    assert kosovo["id"] == stories(first)["kosovo"]["id"]
     assert kosovo["shown"] and kosovo["summary"]
     # the new article's sentences come first, and nothing shown yesterday is said again
     new_article = next(a["id"] for a in second["articles"] if a["path"].endswith("003_kosovo_agreement.txt"))
