@@ -33,6 +33,33 @@ _PLACEHOLDER = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b|\bconsectetur adi
 _TEMPLATE_CODE = re.compile(
     r"\{\{[^{}]{0,200}\}\}|\{%[^%]{0,200}%\}|\$\{[^{}]{0,100}\}|<%[^%]{0,200}%>|\[\[[^\[\]]{0,200}\]\]|\bng-[a-z]+="
 )
+# Script code by the shape of its tokens, in any language around it: operators prose never
+# uses, calls and blocks, and dotted names with a camel-cased part ("nrco.contentDetail…",
+# "window.dataLayer"; a lower-case domain such as bbc.co.uk is not code).
+_SCRIPT_CODE = re.compile(
+    r"===|!==|&&|\|\||=>|\)\s*\{\s*(?:\}|[\w$.]+\s*[(=;])|\}\s*\)|;\s*\}|\b[A-Za-z_$][\w$]*\([^()]{0,40}\)\s*;"
+    r"|\b[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.[a-z][a-z0-9]*[A-Z][\w$]*"
+)
+_CODE_MARKS = ("===", "!==", "&&", "||", "=>", "{", "}", ";", ".")
+# The rights line under agency copy: "All rights reserved. This material may not be published …".
+_RIGHTS = re.compile(
+    r"\ball rights reserved\b|\bmay not be (?:published|reproduced|redistributed|rewritten)\b"
+    r"|\balle rechte vorbehalten\b|\btous droits réservés\b|\breproduction interdite\b"
+    r"|\btodos los derechos reservados\b|\bprohibida su reproducción\b|\btodos os direitos reservados\b"
+    r"|\btutti i diritti riservati\b|\bwszelkie prawa zastrzeżone\b|\bvšechna práva vyhrazena\b",
+    re.IGNORECASE,
+)
+_RIGHTS_MARKS = (
+    "reserv",
+    "may not be",
+    "vorbehalten",
+    "réservés",
+    "interdite",
+    "prohibida",
+    "riservati",
+    "zastrze",
+    "vyhrazena",
+)
 _FORM_PROMPT = re.compile(
     r"^(?:please\s+)?(?:enter|type|provide|insert|ingresa|ingrese|introduce|introduzca|escribe|escriba|"
     r"digite|digita|insira|informe|geben sie|gib|tragen sie|saisissez|saisis|entrez|renseignez|inserisci|"
@@ -264,6 +291,10 @@ def _furniture(stripped: str) -> str | None:
         return "placeholder text"
     if any(mark in low for mark in _TEMPLATE_MARKS) and _TEMPLATE_CODE.search(stripped):
         return "template code"
+    if any(mark in stripped for mark in _CODE_MARKS) and _SCRIPT_CODE.search(stripped):
+        return "script code"
+    if any(mark in low for mark in _RIGHTS_MARKS) and _RIGHTS.search(stripped):
+        return "rights notice"
     if _FORM_PROMPT.search(stripped):
         return "form prompt"
     if "cookie" in low and _COOKIE_CONTEXT.search(stripped):

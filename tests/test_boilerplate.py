@@ -44,6 +44,20 @@ from builders import write_article
         ("Die Kanzlerin am Montag in Berlin. Foto: dpa/Michael Kappeler", "photo caption or credit"),
         ("El ministro llega al palacio. (Imagen: EFE)", "photo caption or credit"),
         ("Le ministre arrive à l'Élysée. Crédit : AFP", "photo caption or credit"),
+        # script code, by the shape of its tokens, whatever the words around it
+        (
+            '"Contenu publié" : nrco.contentDetailController.content.status === "pending" ? "Oui" : "Non"',
+            "script code",
+        ),
+        (
+            "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}",
+            "script code",
+        ),
+        ("Die Seite lädt: if (user.isLoggedIn && paywall.active) showOffer();", "script code"),
+        ("var el = document.getElementById('player'); el.play();", "script code"),
+        ("This material may not be published, broadcast, rewritten or redistributed.", "rights notice"),
+        ("© Agencia EFE. Todos los derechos reservados. Prohibida su reproducción.", "rights notice"),
+        ("Tutti i diritti riservati. Riproduzione vietata senza autorizzazione.", "rights notice"),
     ],
 )
 def test_what_is_not_prose_is_recognised_in_every_language(text: str, why: str) -> None:
@@ -61,6 +75,12 @@ def test_what_is_not_prose_is_recognised_in_every_language(text: str, why: str) 
         "El ministro dijo que su gobierno aprobará la ley el próximo mes.",
         "Le gouvernement a présenté mercredi son projet de budget pour 2025.",
         "Credit Suisse shares fell five percent on Monday.",
+        # prose with the odd dot, brace or semicolon is still prose
+        "Visit bbc.co.uk/news for more; the site had 40 million visits on Monday.",
+        "Shares of Amazon.com rose 3%; Apple fell after the results (which were late).",
+        "The U.S. and the U.K. signed the accord on Monday, officials said.",
+        "PACKARD (Undated) {ndash} A Phoenix man puts up for auction the rights to the famous name.",
+        "The company said it reserved the right to appeal the ruling.",
     ],
 )
 def test_news_prose_is_left_alone(text: str) -> None:

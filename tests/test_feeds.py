@@ -805,7 +805,14 @@ def test_prose_wins_over_a_longer_image_caption() -> None:
         "</figure>]]></content:encoded>"
     )
     credit = f"<content:encoded><![CDATA[<p>{CAPTION} (AP Photo/Jane Doe)</p>]]></content:encoded>"
-    for extra in (media, figure, credit):
+    # an item-level media:description beside an <enclosure> or in a <media:group>: no
+    # media:content names the image, but in RSS plain-text content is only ever a caption
+    enclosure = (
+        '<enclosure url="http://example.org/a.jpg" type="image/jpeg"/>'
+        f"<media:description>{CAPTION}</media:description>"
+    )
+    group = f"<media:group><media:description>{CAPTION}</media:description></media:group>"
+    for extra in (media, figure, credit, enclosure, group):
         [entry] = entries_of(
             f"<item><title>Budget</title><description>{DESCRIPTION}</description>{extra}</item>"
         )
@@ -823,6 +830,12 @@ def test_prose_wins_over_a_longer_image_caption() -> None:
         "<p>Leer</p>",
         "<h3>Mehr zum Thema</h3>",
         "The post Budget approved appeared first on City Desk.",
+        "<p>Seguir leyendo:</p>",
+        "Lire la suite :",
+        "<p>Más información en breve.</p>",
+        "<p>Weitere Informationen folgen.</p>",
+        "More to follow.",
+        "<p>Notizia in aggiornamento.</p>",
     ],
 )
 def test_read_more_links_are_cut_in_every_language_and_mark_a_teaser(tail: str) -> None:

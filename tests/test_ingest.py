@@ -269,3 +269,69 @@ def test_mojibake_is_repaired_in_titles_and_paragraphs(tmp_path: Path) -> None:
     [article] = ingest_folder(tmp_path).articles
     assert article.title == "Adrián gana en Málaga"
     assert article.paragraphs == ("El tenista Adrián ganó el domingo en Málaga, dijo la organización.",)
+
+
+@pytest.mark.parametrize(
+    ("opening", "sentence"),
+    [
+        ("BRUSSELS (AP) — European Union ministers agreed", "European Union ministers agreed"),
+        ("BRUSSELS, Belgium (AP) _ A strike by dock workers", "A strike by dock workers"),
+        ("PINE RIDGE, S.D. (AP) -- President Clinton turned", "President Clinton turned"),
+        ("WASHINGTON, June 12 (Reuters) - The Federal Reserve held", "The Federal Reserve held"),
+        ("BEIJING, October 8 (Xinhua) -- China said on Friday", "China said on Friday"),
+        ("Frankfurt am Main (dpa) - Die Börse schloss fester", "Die Börse schloss fester"),
+        ("MADRID, 5 dic (EFE).- El Consejo de Ministros aprobó", "El Consejo de Ministros aprobó"),
+        ("PARIS, 4 déc 2026 (AFP) - La SNCF va mettre", "La SNCF va mettre"),
+        ("(ANSA) - ROMA, 5 DIC - Il governo ha approvato", "Il governo ha approvato"),
+        ("WASHINGTON — The Senate voted on Thursday", "The Senate voted on Thursday"),
+        ("NEW YORK _ The city said on Monday", "The city said on Monday"),
+        # not datelines: left as they are
+        ("NATO — the alliance — said on Monday", None),
+        ("Apple (AAPL.O) - shares rose on Monday", None),
+        ("Mr Smith (right) - pictured with his wife - said", None),
+        ("The minister (Labour) said on Monday it was fine", None),
+        ("Washington — a city of lawyers — voted on Monday", None),
+    ],
+)
+def test_a_wire_dateline_is_taken_off_the_opening_and_nothing_else(
+    tmp_path: Path, opening: str, sentence: str | None
+) -> None:
+    body = f"{opening} to do the thing on the day, officials said.\n\nThe rest of the story follows here."
+    write_article(tmp_path, "a.txt", f"A headline for the story\n\n{body}\n")
+    [article] = ingest_folder(tmp_path).articles
+    assert article.paragraphs[0] == f"{sentence or opening} to do the thing on the day, officials said."
+
+
+def test_a_dateline_is_looked_for_only_at_the_start_of_a_story(tmp_path: Path) -> None:
+    later = "WASHINGTON (AP) — The second wire story quoted in full goes on here."
+    text = "Headline\n\n" + "\n\n".join(["First paragraph of the story, told in full."] * 3 + [later]) + "\n"
+    write_article(tmp_path, "a.txt", text)
+    assert ingest_folder(tmp_path).articles[0].paragraphs[-1] == later
+
+
+def test_a_closing_line_that_introduced_a_link_is_cut_but_a_colon_inside_the_text_is_kept(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Metro line opens\n\nThe first part of line 7 opened on Wednesday, the operator told reporters:\n\n"
+        '"We are proud of the eleven stations," she said.\n\nSeguir leyendo:\n'
+    )
+    write_article(tmp_path, "a.txt", text)
+    assert ingest_folder(tmp_path).articles[0].paragraphs == (
+        "The first part of line 7 opened on Wednesday, the operator told reporters:",
+        '"We are proud of the eleven stations," she said.',
+    )
+
+
+def test_a_page_titled_by_its_software_takes_its_headline(tmp_path: Path) -> None:
+    body = " ".join(["The council approved the budget on Wednesday after a nine-hour debate."] * 6)
+    for title in ("Escenic", "escenic", "Home"):
+        write_article(
+            tmp_path,
+            "page.html",
+            f'<html><head><title>{title}</title><meta name="generator" content="Escenic Content Engine 7">'
+            f"</head><body><article><h1>Council approves the budget</h1><p>{body}</p>"
+            f"<p>{body}</p></article></body></html>",
+        )
+        [article] = ingest_folder(tmp_path).articles
+        assert article.title == "Council approves the budget", title

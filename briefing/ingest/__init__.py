@@ -22,12 +22,19 @@ from briefing.boilerplate import is_furniture
 from briefing.config import FeedSource, FileSource, IngestConfig, OpmlSource
 from briefing.errors import SourceError
 from briefing.ingest import files
+from briefing.ingest.datelines import DATELINE_PARAGRAPHS, strip_dateline
 from briefing.ingest.dedupe import deduplicate, strip_tracking
 from briefing.ingest.http import HttpClient
 from briefing.ingest.metadata import repair, repair_all
 from briefing.ingest.notices import notice_in
 from briefing.ingest.opml import OpmlError, read_opml
-from briefing.ingest.text import ParsedText, article_from, rewrite_paragraphs, strip_read_more
+from briefing.ingest.text import (
+    ParsedText,
+    article_from,
+    rewrite_paragraphs,
+    strip_link_intro,
+    strip_read_more,
+)
 from briefing.ingest.web import SourceResult, WebSource, read_web_sources, run_out
 from briefing.ingest.window import EVERYTHING, Window
 from briefing.language import AUTO, DETECT_CHARS, guess_language, majority_language
@@ -222,9 +229,17 @@ def _folder_name(path: Path) -> str:
 
 
 def _readable(article: Article) -> Article:
-    """Mojibake repaired (once, for every kind of source) and "read more" links dropped."""
-    text = ParsedText(article.title, None, repair_all(article.paragraphs), article.headline_paragraphs)
+    """Mojibake repaired (once, for every kind of source), "read more" links and teaser
+    tails dropped, and a wire dateline taken off the opening paragraphs."""
+    paragraphs = list(repair_all(article.paragraphs))
+    for number in range(min(DATELINE_PARAGRAPHS, len(paragraphs))):
+        paragraphs[number] = strip_dateline(paragraphs[number])
+    text = ParsedText(article.title, None, tuple(paragraphs), article.headline_paragraphs)
     text, _ = rewrite_paragraphs(text, strip_read_more)
+    if text.paragraphs:
+        *body, last = text.paragraphs
+        text = replace(text, paragraphs=(*body, strip_link_intro(last)))
+        text, _ = rewrite_paragraphs(text, lambda p: p)  # drops the last one if nothing is left
     return replace(
         article,
         title=repair(article.title),

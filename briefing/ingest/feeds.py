@@ -39,6 +39,7 @@ TEASER_WORDS = 120
 _TEASER_END = re.compile(
     r"(…|\.\.\.|\[…\]|\[\.\.\.\]|read more\W*|continue reading\W*|more\W*)$", re.IGNORECASE
 )
+_MEDIA_RSS = "http://search.yahoo.com/mrss/"
 FEED_TYPES = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
 
 
@@ -108,9 +109,16 @@ def parse_feed(body: bytes, content_type: str, url: str, zone: ZoneInfo, max_ite
         raise SourceError(f"{url}: cannot parse the feed ({type(error).__name__}); skipped") from None
     entries: list[Entry] = []
     unreadable: list[tuple[str, str]] = []
+    # Media RSS captions (media:description) come out of feedparser as an entry's plain-text
+    # content; RSS has no other plain-text content, so in an RSS feed that declares Media RSS
+    # it is a caption whether or not the entry names its image through media:content.
+    captions = (
+        str(result.get("version") or "").startswith("rss")
+        and _MEDIA_RSS in (result.get("namespaces") or {}).values()
+    )
     for number, item in enumerate(items[:max_items], start=1):
         try:
-            entries.append(_entry(item, zone, url))
+            entries.append(_entry(item, zone, url, captions))
         except Exception as error:  # one entry's failure, whatever it is, skips that entry only
             log.debug("%s: entry %d failed", url, number, exc_info=True)
             what = _entry_name(item) or f"entry {number}"
@@ -119,8 +127,8 @@ def parse_feed(body: bytes, content_type: str, url: str, zone: ZoneInfo, max_ite
     return Feed(title, tuple(entries), tuple(unreadable))
 
 
-def _entry(item: Any, zone: ZoneInfo, url: str) -> Entry:
-    text, cut = _best_text(item, url)
+def _entry(item: Any, zone: ZoneInfo, url: str, captions: bool = False) -> Entry:
+    text, cut = _best_text(item, url, captions)
     words = sum(len(p.split()) for p in text.paragraphs)
     last = text.paragraphs[-1] if text.paragraphs else ""
     link = _text(item.get("link")).strip() or None
@@ -137,15 +145,16 @@ def _entry(item: Any, zone: ZoneInfo, url: str) -> Entry:
     )
 
 
-def _best_text(item: Any, url: str) -> tuple[ParsedText, bool]:
+def _best_text(item: Any, url: str, captions: bool = False) -> tuple[ParsedText, bool]:
     """The entry's prose: of its content and its description (summary), the one with the
     most words of text once captions, credits and "read more" links are set aside;
     True when a teaser's tail was cut.
 
     feedparser files an image's `media:description` under `content` too, as plain
-    text: in an entry that carries media, plain-text content is that caption.
+    text: in an entry that carries media, or of a feed whose plain-text content can
+    only be Media RSS (`captions`), plain-text content is that caption.
     """
-    has_media = bool(item.get("media_content") or item.get("media_thumbnail"))
+    has_media = captions or bool(item.get("media_content") or item.get("media_thumbnail"))
     candidates: list[str] = []
     for content in item.get("content") or []:
         if not isinstance(content, dict):

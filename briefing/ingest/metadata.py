@@ -181,9 +181,56 @@ def domain(url: str | None) -> str | None:
     return host
 
 
-def is_title(text: str | None) -> bool:
-    """Whether a page's title is a headline: a CMS's name ("escenic") or a bare slug is not."""
+# Titles that name the software or the page's place in the site, never a story.
+_NOT_HEADLINES = frozenset(
+    (
+        "escenic",
+        "wordpress",
+        "drupal",
+        "joomla",
+        "typo3",
+        "ghost",
+        "brightspot",
+        "sitecore",
+        "umbraco",
+        "contao",
+        "arc xp",
+        "untitled",
+        "untitled document",
+        "new page",
+        "home",
+        "homepage",
+        "home page",
+        "index",
+        "default",
+        "startseite",
+        "accueil",
+        "inicio",
+        "portada",
+        "início",
+        "pagina iniziale",
+    )
+)
+
+
+def software_names(markup: str) -> tuple[str, ...]:
+    """The names of the software a page says made it (<meta name="generator">), lower case:
+    "Escenic Content Engine 7.4" gives "escenic content engine 7.4" and "escenic"."""
+    names: list[str] = []
+    for attrs in _tags(_META_TAG, markup):
+        if (attrs.get("name") or "").lower() == "generator" and attrs.get("content", "").strip():
+            full = attrs["content"].strip().casefold()
+            names += [full, full.split()[0]]
+    return tuple(dict.fromkeys(names))
+
+
+def is_title(text: str | None, software: Sequence[str] = ()) -> bool:
+    """Whether a page's title is a headline: a CMS's name ("escenic", the page's own
+    generator's), a site's "Home" or a bare slug is not."""
     if not text:
+        return False
+    key = text.strip().casefold()
+    if key in _NOT_HEADLINES or key in software:
         return False
     words = text.split()
     return len(words) >= 2 or (len(words) == 1 and text[:1].isupper() and len(text) > 3 and "_" not in text)

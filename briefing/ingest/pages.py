@@ -26,6 +26,7 @@ from briefing.ingest.metadata import (
     repair,
     site_name,
     site_names_in,
+    software_names,
     strip_site_suffix,
 )
 from briefing.ingest.text import ParsedText, decode, from_blocks, is_short_headline
@@ -112,7 +113,8 @@ def extract_page(html: str, url: str, zone: ZoneInfo) -> Page:
     lines = [repair(_clean(line)) for line in text.split("\n")]
     if lines and title and lines[0] == title:
         lines.pop(0)
-    title = strip_site_suffix(title, [site, domain(canonical or url)]) if is_title(title) else ""
+    made_by = software_names(html)
+    title = strip_site_suffix(title, [site, domain(canonical or url)]) if is_title(title, made_by) else ""
     parsed = from_blocks(title or None, ((line, is_short_headline(line)) for line in lines))
     if not parsed.paragraphs:
         raise SourceError(f"{url}: no article text found on the page; skipped")
@@ -147,7 +149,9 @@ def parse_saved_page(html: str, name: str, zone: ZoneInfo | None = None) -> Pars
         site, published, title = page.site_name, page.published, page.text.title
     return replace(
         blocks,
-        title=strip_site_suffix(blocks.title, [site]) if blocks.title and is_title(blocks.title) else title,
+        title=strip_site_suffix(blocks.title, [site])
+        if blocks.title and is_title(blocks.title, software_names(html))
+        else title,
         site_name=site,
         published=published,
         url=url,
@@ -171,7 +175,11 @@ def _page_metadata(html: str, zone: ZoneInfo) -> tuple[str | None, datetime | No
     site = site_name(
         _clean(getattr(meta, "sitename", None)), canonical, _title_tag(html), raw_title, site_names_in(html)
     )
-    title = strip_site_suffix(raw_title, [site, domain(canonical)]) if is_title(raw_title) else None
+    title = (
+        strip_site_suffix(raw_title, [site, domain(canonical)])
+        if is_title(raw_title, software_names(html))
+        else None
+    )
     published, _ = _published(getattr(meta, "date", None), zone, html)
     return site, published, title or None
 

@@ -173,6 +173,13 @@ _READ_MORE_PHRASES = (
     "read more|read the full story|read the full article|read full story|read full article|"
     "continue reading(?: the main story)?|keep reading|read on|click here to read more|view full article|"
     "full story|more here|"
+    # a developing story's promise of more ("More to follow.", "Más información en breve.")
+    "more to follow|more details to follow|updates to follow|this story (?:is developing|will be updated)|"
+    "developing story|weitere informationen folgen|mehr in kürze|dieser artikel wird aktualisiert|"
+    "plus d['’]informations à venir|plus d['’]informations à suivre|plus de détails à venir|"
+    "article en cours d['’]actualisation|más información en breve|noticia en desarrollo|"
+    "ampliaremos información|ampliaremos|mais informações em breve|notícia em atualização|"
+    "notizia in aggiornamento|aggiornamenti a seguire|seguiranno aggiornamenti|"
     # german
     "weiterlesen|hier weiterlesen|mehr lesen|mehr erfahren|mehr dazu|zum artikel|artikel lesen|"
     "den ganzen artikel lesen|lesen sie mehr|lesen sie weiter|"
@@ -195,7 +202,7 @@ _QUOTED_TITLE = r"(?:\s*[:–—-]?\s*[\"“‘«].{1,200}?[\"”’»])?"
 _TAIL = re.compile(
     rf"(?:^|(?<=[.!?…:\"”’»)])\s+|\s+(?=[\[(]))"  # at the start, or after a sentence or before a bracket
     rf"[\[(«<]?\s*{_ARROWS}?\s*(?:"
-    rf"(?:{_READ_MORE_PHRASES}){_QUOTED_TITLE}\s*{_ARROWS}?\s*\.?"
+    rf"(?:{_READ_MORE_PHRASES}){_QUOTED_TITLE}\s*{_ARROWS}?\s*[.:]?"
     rf"|(?:{_READ_MORE_WORDS})(?:\s*{_ARROWS}|(?=\s*[\])»>]))"
     rf"|(?:{_READ_MORE_WORDS})\s*$"
     rf")\s*[\])»>]?\s*$",
@@ -244,6 +251,20 @@ def strip_read_more(paragraph: str) -> str:
     if _RELATED.match(text) and len(text.split()) <= RELATED_MAX_WORDS:
         return ""
     return text
+
+
+# The last words of a text that introduce a link no longer there ("Seguir leyendo:",
+# "Mehr dazu:", "Video:"): a short line ending in a colon, with nothing after it.
+LINK_INTRO_WORDS = 4
+_LINK_INTRO = re.compile(r"(?:^|(?<=[.!?…\"”’»)])\s+)[^.!?:]{1,60}:\s*$")
+
+
+def strip_link_intro(last: str) -> str:
+    """A text's last paragraph without a closing line that only introduced a link."""
+    found = _LINK_INTRO.search(last, max(0, len(last) - _TAIL_CHARS))
+    if found is None or len(found.group(0).split()) > LINK_INTRO_WORDS:
+        return last
+    return last[: found.start()].strip()
 
 
 # Tails are short: only a paragraph's last characters are searched, so a long paragraph
