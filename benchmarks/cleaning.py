@@ -8,6 +8,7 @@ furniture and all), split into sentences, and the sentences a summary may quote
 DIR (each in its own process). A sentence of DIR's list that is not in this one's is
 
 - **shortened** when one of this checkout's sentences is its end (a dateline taken off),
+- **read** when it is one of them once its entities are read and typesetting codes dropped,
 - **too short** when such an end is left but is now under the summary's minimum of words,
 - **dropped** otherwise: printed, every one, to be read (clean prose lost is a bug).
 
@@ -27,6 +28,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "eval"
 MIN_WORDS = 6  # summary.min_words' default
+
+
+def _codes_read(sentence: str) -> str:
+    from briefing.ingest.text import strip_codes
+
+    return strip_codes(sentence)
 
 
 def corpus(data: Path) -> list[Path]:
@@ -89,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, subset in (("BBC News", "/bbc/"), ("DUC 2006", "/duc2006/")):
         files = [p for p in map(str, paths) if subset in p]
         total = sum(len(before[f]) for f in files)
-        shortened, too_short, dropped, added = 0, 0, [], 0
+        shortened, too_short, read_codes, dropped, added = 0, 0, 0, [], 0
         new_ones: list[tuple[str, str]] = []
         for f in files:
             mine, every = set(now[f]), now["all:" + f]
@@ -98,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 if any(len(m) < len(sentence) and sentence.endswith(m) for m in mine):
                     shortened += 1
+                elif _codes_read(sentence) in mine or any(
+                    _codes_read(sentence).endswith(m) for m in every if len(m) < len(sentence)
+                ):
+                    read_codes += 1
                 elif any(len(m) < len(sentence) and sentence.endswith(m) for m in every):
                     too_short += 1
                 else:
@@ -105,11 +116,14 @@ def main(argv: list[str] | None = None) -> int:
             fresh = [m for m in now[f] if m not in set(before[f])]
             added += len(fresh)
             new_ones += [
-                (f, m) for m in fresh if not any(len(m) < len(b) and b.endswith(m) for b in before[f])
+                (f, m)
+                for m in fresh
+                if not any(len(m) < len(b) and _codes_read(b).endswith(m) for b in before[f])
             ]
         print(f"### {name}: {len(files)} articles, {total} quotable sentences before\n")
         print(f"- shortened (a dateline taken off): {shortened}")
         print(f"- shortened, and now under {MIN_WORDS} words (too short to quote): {too_short}")
+        print(f"- entities read, typesetting codes dropped (&#233; → é, &UR;): {read_codes}")
         print(f"- dropped: {len(dropped)}")
         print(f"- quotable now and not before: {len(new_ones)}\n")
         for f, sentence in dropped:

@@ -41,15 +41,22 @@ _SCRIPT_CODE = re.compile(
     r"|\b[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.[a-z][a-z0-9]*[A-Z][\w$]*"
 )
 _CODE_MARKS = ("===", "!==", "&&", "||", "=>", "{", "}", ";", ".")
-# The rights line under agency copy: "All rights reserved. This material may not be published …".
+# The rights line under agency copy ("All rights reserved. This material may not be published …")
+# and a syndicate's notes to editors ("EDITORS: …", "To purchase this material contact …").
 _RIGHTS = re.compile(
     r"\ball rights reserved\b|\bmay not be (?:published|reproduced|redistributed|rewritten)\b"
     r"|\balle rechte vorbehalten\b|\btous droits réservés\b|\breproduction interdite\b"
     r"|\btodos los derechos reservados\b|\bprohibida su reproducción\b|\btodos os direitos reservados\b"
-    r"|\btutti i diritti riservati\b|\bwszelkie prawa zastrzeżone\b|\bvšechna práva vyhrazena\b",
+    r"|\btutti i diritti riservati\b|\bwszelkie prawa zastrzeżone\b|\bvšechna práva vyhrazena\b"
+    # a syndicate's note to the papers that buy the story
+    r"|^\(?(?:editors?|editor['’]s note|note to editors|nonsubscribers)\s*:"
+    r"|\bto purchase this (?:material|article|story)\b|\bit must be purchased\b",
     re.IGNORECASE,
 )
 _RIGHTS_MARKS = (
+    "editor",
+    "nonsubscri",
+    "purchase",
     "reserv",
     "may not be",
     "vorbehalten",

@@ -335,3 +335,22 @@ def test_a_page_titled_by_its_software_takes_its_headline(tmp_path: Path) -> Non
         )
         [article] = ingest_folder(tmp_path).articles
         assert article.title == "Council approves the budget", title
+
+
+def test_wire_typesetting_codes_never_reach_a_title_or_the_text_and_entities_are_read(
+    tmp_path: Path,
+) -> None:
+    write_article(
+        tmp_path,
+        "a.txt",
+        "&UR; Study shows a new drug helps children\n\n&QL; The study of 400 children at a caf&#233; "
+        "in Lyon &HT; found that the drug helped most of them, its authors said.\n\n"
+        "AT&T; and Procter &amp; Gamble were not part of it, the authors added on Monday.\n",
+    )
+    [article] = ingest_folder(tmp_path).articles
+    assert article.title == "Study shows a new drug helps children"
+    assert article.paragraphs == (
+        "The study of 400 children at a café in Lyon found that the drug helped most of them, "
+        "its authors said.",
+        "AT&T; and Procter & Gamble were not part of it, the authors added on Monday.",
+    )

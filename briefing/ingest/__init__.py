@@ -32,6 +32,7 @@ from briefing.ingest.text import (
     ParsedText,
     article_from,
     rewrite_paragraphs,
+    strip_codes,
     strip_link_intro,
     strip_read_more,
 )
@@ -229,9 +230,10 @@ def _folder_name(path: Path) -> str:
 
 
 def _readable(article: Article) -> Article:
-    """Mojibake repaired (once, for every kind of source), "read more" links and teaser
-    tails dropped, and a wire dateline taken off the opening paragraphs."""
-    paragraphs = list(repair_all(article.paragraphs))
+    """Mojibake repaired (once, for every kind of source), entities read and typesetting
+    codes ("&UR;") dropped, "read more" links and teaser tails dropped, and a wire
+    dateline taken off the opening paragraphs."""
+    paragraphs = [strip_codes(p) for p in repair_all(article.paragraphs)]
     for number in range(min(DATELINE_PARAGRAPHS, len(paragraphs))):
         paragraphs[number] = strip_dateline(paragraphs[number])
     text = ParsedText(article.title, None, tuple(paragraphs), article.headline_paragraphs)
@@ -242,7 +244,7 @@ def _readable(article: Article) -> Article:
         text, _ = rewrite_paragraphs(text, lambda p: p)  # drops the last one if nothing is left
     return replace(
         article,
-        title=repair(article.title),
+        title=strip_codes(repair(article.title)),
         source=repair(article.source),
         paragraphs=text.paragraphs or (repair(article.title),),
         headline_paragraphs=text.headline_paragraphs if text.paragraphs else frozenset({0}),

@@ -5,6 +5,7 @@ Shared by every kind of source; nothing here touches the file system or network.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -257,6 +258,28 @@ def strip_read_more(paragraph: str) -> str:
 # "Mehr dazu:", "Video:"): a short line ending in a colon, with nothing after it.
 LINK_INTRO_WORDS = 4
 _LINK_INTRO = re.compile(r"(?:^|(?<=[.!?…\"”’»)])\s+)[^.!?:]{1,60}:\s*$")
+
+
+# An entity left in the text: a known one ("&#233;", "&amp;" in a plain-text file) is its
+# character; an unknown one is a typesetting code of the wire ("&UR;", "&QL;", "&HT;"), dropped.
+_ENTITY = re.compile(r"&#?[A-Za-z0-9]{1,10};")
+_SPACES_RUN = re.compile(r"[ \t]{2,}")
+
+
+def strip_codes(text: str) -> str:
+    """The text with entities read and typesetting codes dropped (unchanged if it has none)."""
+    if "&" not in text or not _ENTITY.search(text):
+        return text
+
+    def read(found: re.Match[str]) -> str:
+        character = html.unescape(found.group(0))
+        if character != found.group(0):
+            return character
+        # an unknown one stands alone as a code does; inside a word ("AT&T;") it is text
+        alone = found.start() == 0 or not text[found.start() - 1].isalnum()
+        return "" if alone else found.group(0)
+
+    return _SPACES_RUN.sub(" ", _ENTITY.sub(read, text)).strip()
 
 
 def strip_link_intro(last: str) -> str:
