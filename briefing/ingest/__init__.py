@@ -242,11 +242,12 @@ def _readable(article: Article) -> Article:
         *body, last = text.paragraphs
         text = replace(text, paragraphs=(*body, strip_link_intro(last)))
         text, _ = rewrite_paragraphs(text, lambda p: p)  # drops the last one if nothing is left
+    title = strip_codes(repair(article.title))
     return replace(
         article,
-        title=strip_codes(repair(article.title)),
+        title=title,
         source=repair(article.source),
-        paragraphs=text.paragraphs or (repair(article.title),),
+        paragraphs=text.paragraphs or (title,),
         headline_paragraphs=text.headline_paragraphs if text.paragraphs else frozenset({0}),
     )
 
