@@ -181,7 +181,8 @@ def domain(url: str | None) -> str | None:
     return host
 
 
-# Titles that name the software or the page's place in the site, never a story.
+# Titles that name the software or the page's place in the site, never a story. A CMS whose
+# name is also an ordinary word ("Ghost", a film's title) is told only by the page's generator.
 _NOT_HEADLINES = frozenset(
     (
         "escenic",
@@ -189,7 +190,6 @@ _NOT_HEADLINES = frozenset(
         "drupal",
         "joomla",
         "typo3",
-        "ghost",
         "brightspot",
         "sitecore",
         "umbraco",
