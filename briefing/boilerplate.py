@@ -40,7 +40,8 @@ _SCRIPT_CODE = re.compile(
     r"===|!==|&&|\|\||=>|\)\s*\{\s*(?:\}|[\w$.]+\s*[(=;])|\}\s*\)|;\s*\}|\b[A-Za-z_$][\w$]*\([^()]{0,40}\)\s*;"
     r"|\b[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.[a-z][a-z0-9]*[A-Z][\w$]*"
 )
-_CODE_MARKS = ("===", "!==", "&&", "||", "=>", "{", "}", ";", ".")
+_CODE_MARKS = ("===", "!==", "&&", "||", "=>", "{", "}", ";")
+_CAMEL_MEMBER = re.compile(r"\.[a-z][a-z0-9]*[A-Z]")  # what a dotted name of code has, and prose not
 # The rights line under agency copy ("All rights reserved. This material may not be published …")
 # and a syndicate's notes to editors ("EDITORS: …", "To purchase this material contact …").
 _RIGHTS = re.compile(
@@ -234,10 +235,14 @@ PAGE_FURNITURE = frozenset(
 
 
 # Talking to the reader about the page itself: "You have 62% of this article left to read".
+_PAGE_WORDS = (
+    "article", "story", "page", "artikel", "beitrag", "seite", "artículo", "nota", "contenido", "página",
+    "articolo", "contenuto", "artigo", "conteúdo", "matéria", "článek", "stránka", "artykuł", "strona",
+    "artikeln", "sida",
+)  # fmt: skip
 _THIS_PAGE = re.compile(
     r"\b(?:this|cet|cette|dieser|diesen|diesem|dieses|este|esta|questo|questa|tento|ten|ta|denna|denne)\s+"
-    r"(?:article|story|page|artikel|beitrag|seite|artículo|nota|contenido|página|articolo|contenuto|artigo|"
-    r"conteúdo|matéria|článek|stránka|artykuł|strona|artikeln|sida)\b",
+    rf"(?:{'|'.join(_PAGE_WORDS)})\b",
     re.IGNORECASE,
 )
 _YOU = re.compile(
@@ -298,18 +303,19 @@ def _furniture(stripped: str) -> str | None:
         return "placeholder text"
     if any(mark in low for mark in _TEMPLATE_MARKS) and _TEMPLATE_CODE.search(stripped):
         return "template code"
-    if any(mark in stripped for mark in _CODE_MARKS) and _SCRIPT_CODE.search(stripped):
+    code = any(mark in stripped for mark in _CODE_MARKS) or _CAMEL_MEMBER.search(stripped)
+    if code and _SCRIPT_CODE.search(stripped):
         return "script code"
     if any(mark in low for mark in _RIGHTS_MARKS) and _RIGHTS.search(stripped):
         return "rights notice"
-    if _FORM_PROMPT.search(stripped):
+    if _FORM_PROMPT.match(stripped):
         return "form prompt"
     if "cookie" in low and _COOKIE_CONTEXT.search(stripped):
         return "cookie notice"
     subscription = any(stem in low for stem in _SUBSCRIPTION_STEMS) and _SUBSCRIPTION.search(stripped)
     if subscription and _READER_CALL.search(stripped):
         return "subscription notice"
-    if _THIS_PAGE.search(stripped) and _YOU.search(stripped):
+    if any(word in low for word in _PAGE_WORDS) and _THIS_PAGE.search(stripped) and _YOU.search(stripped):
         return "notice to the reader"
     return None
 

@@ -192,6 +192,14 @@ def _sentence_tokenizer(language: str) -> punkt.PunktSentenceTokenizer:
     return punkt.PunktSentenceTokenizer(params)
 
 
+@cache
+def _inner_ender(language: str) -> re.Pattern[str]:
+    """A character that can end a sentence in `language`'s Punkt rules."""
+    tokenizer = _sentence_tokenizer(language)
+    assert tokenizer.line_breaks == "ignore", "a line break would end a sentence too"
+    return re.compile("[" + re.escape("".join(tokenizer.rules.sent_end_chars)) + "]")
+
+
 def never_ends_sentence(word: str, language: str) -> bool:
     """A word that, followed by a period, stands before something else: a title ("Mr", "Sra")."""
     return word in _titles(language) or word.lower() in _uncased(language)
@@ -239,9 +247,16 @@ def sentence_spans(text: str, language: str = "english") -> list[tuple[int, int]
 
 
 # Ingest (page furniture), segment (passage kinds, then sentences) each split a paragraph:
-# the same paragraph is split once.
-@lru_cache(maxsize=50_000)
+# the same paragraph is split once. Ingest splits every paragraph of the day before
+# segment splits any, so the cache holds a large day's paragraphs (10,000 articles have
+# about 170,000; an entry is its spans, the text is the article's own string).
+@lru_cache(maxsize=262_144)
 def _spans(text: str, language: str) -> tuple[tuple[int, int], ...]:
+    end = len(text.rstrip())
+    if end and not _inner_ender(language).search(text, 0, end - 1):
+        # No sentence-ending character but the last: Punkt has no candidate break (one
+        # needs text after it), so the paragraph is one sentence, as Punkt would say.
+        return ((0, end),)
     spans: list[tuple[int, int]] = []
     for start, end in _sentence_tokenizer(language).span_tokenize(text):
         for piece in _after_units(text, start, end):

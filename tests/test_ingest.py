@@ -15,6 +15,7 @@ from briefing.config import parse_config
 from briefing.ingest import Ingested, ingest
 from briefing.ingest.metadata import strip_site_suffix
 from briefing.ingest.text import parse_plain_text
+from briefing.models import Article
 from builders import SEED_KOSOVO, SEED_TWO_STORIES, write_article
 
 
@@ -354,3 +355,17 @@ def test_wire_typesetting_codes_never_reach_a_title_or_the_text_and_entities_are
         "its authors said.",
         "AT&T; and Procter & Gamble were not part of it, the authors added on Monday.",
     )
+
+
+def test_a_near_identical_text_is_kept_once_and_a_different_one_is_not() -> None:
+    from briefing.ingest.dedupe import deduplicate
+
+    words = [f"word{i}" for i in range(200)]
+    base = Article(id="", title="A", source="One", paragraphs=(" ".join(words),))
+    near = Article(id="", title="B", source="Two", paragraphs=(" ".join(words[:190] + ["other"] * 10),))
+    apart = Article(id="", title="C", source="Three", paragraphs=(" ".join(words[:100] + ["else"] * 100),))
+    kept, duplicates = deduplicate([base, near, apart])
+    assert [a.title for a in kept] == ["A", "C"]
+    assert kept[0].also_in == ("Two",)
+    (duplicate,) = duplicates
+    assert duplicate.candidate.title == "B" and duplicate.why.startswith("near-identical text (J=0.9")

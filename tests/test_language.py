@@ -218,3 +218,30 @@ def test_key_terms_never_include_function_words() -> None:
         "gesagt",
     ]
     assert content_stems("Une réforme de la loi", "french") == ["réform", "loi"]
+
+
+@pytest.mark.parametrize("language", ["english", "german", "french", "spanish", "italian", "portuguese"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council met on Tuesday.",
+        "The council met on Tuesday",
+        "Wow!!!",
+        'He said "yes."',
+        "(Hi there.)",
+        "The storm passed…",
+        "  Leading spaces and a trailing run.   ",
+        "It cost 3 million",
+        "Ends in a quote!»",
+        "Der Stau war 12 km lang.",
+        "¿Qué pasó?",
+        ".",
+    ],
+)
+def test_a_paragraph_is_split_as_punkt_splits_it_even_on_the_short_path(language: str, text: str) -> None:
+    # A paragraph whose only sentence-ending character is its last skips Punkt: same answer.
+    from briefing.language import _after_units, _sentence_tokenizer
+
+    tokenizer = _sentence_tokenizer(language)
+    punkt = [p for a, b in tokenizer.span_tokenize(text) for p in _after_units(text, a, b)]
+    assert split_sentences(text, language) == [text[a:b] for a, b in punkt] == [text.rstrip()]

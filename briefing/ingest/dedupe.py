@@ -115,7 +115,7 @@ def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tup
     by_url: dict[str, int] = {}
     by_text: dict[str, int] = {}
     buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    shingle_sets: list[frozenset[int]] = []
+    shingle_sets: list[np.ndarray] = []
     ids: set[str] = set()
     for candidate in candidates:
         urls = [canonical_url(candidate.url)] if candidate.url else []
@@ -149,15 +149,19 @@ def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tup
     return tuple(kept), tuple(duplicates)
 
 
-def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The resemblance of two shingle sets (sorted arrays of distinct hashes)."""
+    if not a.size and not b.size:
+        return 1.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / (a.size + b.size - common)
 
 
 def _near(
-    shingles: frozenset[int],
+    shingles: np.ndarray,
     bands: list[tuple[int, bytes]],
     buckets: dict[tuple[int, bytes], list[int]],
-    shingle_sets: list[frozenset[int]],
+    shingle_sets: list[np.ndarray],
 ) -> tuple[int | None, str]:
     seen: set[int] = set()
     for band in bands:
@@ -183,17 +187,18 @@ def _credit(kept: Article, other: Article) -> Article:
     )
 
 
-def _shingles(words: list[str]) -> frozenset[int]:
-    """The hashes of a text's word 5-shingles (of the whole text, when it is shorter)."""
+def _shingles(words: list[str]) -> np.ndarray:
+    """The distinct hashes of a text's word 5-shingles (of the whole text, when it is shorter),
+    sorted: a set, as a tenth of the memory a set of Python ints takes."""
     if not words:
-        return frozenset()
+        return np.zeros(0, dtype=np.uint64)
     codes = np.fromiter(map(_hash, words), dtype=np.uint64, count=len(words))
     count = max(1, len(words) - SHINGLE_WORDS + 1)
     mixed = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for place, multiplier in enumerate(_PLACES[: min(SHINGLE_WORDS, len(words))]):
             mixed += codes[place : place + count] * multiplier
-    return frozenset(mixed.tolist())
+    return np.unique(mixed)
 
 
 @lru_cache(maxsize=200_000)
@@ -201,11 +206,10 @@ def _hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
 
 
-def _bands(shingles: frozenset[int]) -> list[tuple[int, bytes]]:
+def _bands(shingles: np.ndarray) -> list[tuple[int, bytes]]:
     """MinHash signature (multiply-shift hashing, wrapping in 64 bits) cut into LSH bands."""
-    values = np.fromiter(shingles, dtype=np.uint64, count=len(shingles))
     with np.errstate(over="ignore"):
-        hashed = values[None, :] * _MULTIPLIERS[:, None] + _OFFSETS[:, None]
+        hashed = shingles[None, :] * _MULTIPLIERS[:, None] + _OFFSETS[:, None]
     signature = hashed.min(axis=1)
     return [(band, signature[band * _ROWS : (band + 1) * _ROWS].tobytes()) for band in range(_BANDS)]
 
