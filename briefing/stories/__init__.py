@@ -62,6 +62,8 @@ SAMPLE_PAIRS = 20_000
 DIVERSE_PICKS = 50
 # Stems kept to know a story again on a later day: enough to tell it from its neighbours.
 SIGNATURE_TERMS = 100
+# Terms shown for why a passage belongs to its story.
+TYING_TERMS = 5
 # Words of a sentence worth making a title from.
 MIN_PHRASE_WORDS = 6
 
@@ -212,13 +214,21 @@ def _read(flat: Sequence[Passage], language: Sequence[str]) -> tuple[list[list[s
     """Each passage's content stems (none for a byline), and the usual spelling of every stem."""
     stems: list[list[str]] = []
     seen: dict[str, Counter[str]] = {}
+    stem_of: dict[str, dict[str, str | None]] = {}  # per language: word → stem (None: not a term)
     for passage, lang in zip(flat, language, strict=True):
         if passage.kind is PassageKind.BYLINE:
             stems.append([])
             continue
-        stop, stem = stop_words(lang), stemmer(lang)
-        kept = [w for w in words(passage.text) if len(w) > 1 and w.lower() not in stop]
-        stems.append([stem(w) for w in kept])
+        known = stem_of.setdefault(lang, {})
+        found = words(passage.text)
+        new = [w for w in found if w not in known]
+        if new:
+            stop, stem = stop_words(lang), stemmer(lang)
+            for word in new:
+                known[word] = stem(word) if len(word) > 1 and word.lower() not in stop else None
+        pairs = [(w, term) for w in found if (term := known[w]) is not None]
+        kept = [w for w, _ in pairs]
+        stems.append([term for _, term in pairs])
         seen.setdefault(lang, Counter()).update(kept)
     forms: dict[str, dict[str, int]] = {}
     for lang, counts in seen.items():
@@ -240,8 +250,8 @@ def _story(segments: Sequence[Segment], centroid_row: sp.csr_matrix, day: _Day) 
     own = sp.csr_matrix(day.passage_vectors[rows])
     closeness = np.asarray((own @ centroid_row.T).todense()).ravel()
     evidence = tuple(
-        Evidence(round(float(c), 4), _tying_terms(own, k, centroid, day))
-        for k, c in enumerate(closeness.tolist())
+        Evidence(round(float(c), 4), terms)
+        for c, terms in zip(closeness.tolist(), _tying_terms(own, centroid, day), strict=True)
     )
 
     def headline_closeness(texts: Sequence[str]) -> np.ndarray:
@@ -282,13 +292,19 @@ def _signature(
     return tuple((stem_of[c], int(counts[c])) for c in order)
 
 
-def _tying_terms(rows: sp.csr_matrix, k: int, centroid: np.ndarray, day: _Day) -> tuple[str, ...]:
-    """The terms that tie passage k to its story most: its weight × the story's."""
-    start, end = rows.indptr[k], rows.indptr[k + 1]
-    columns = rows.indices[start:end]
-    contributions = rows.data[start:end] * centroid[columns]
-    order = [i for i in np.argsort(-contributions, kind="stable")[:5] if contributions[i] > 0]
-    return tuple(day.surface.get(day.stem_of[c], day.stem_of[c]) for c in columns[order])
+def _tying_terms(rows: sp.csr_matrix, centroid: np.ndarray, day: _Day) -> list[tuple[str, ...]]:
+    """For each passage (row), the TYING_TERMS terms that tie it to its story most: its
+    weight × the story's, largest first (between equals, the first stored)."""
+    row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    contributions = rows.data * centroid[rows.indices]
+    order = np.lexsort((-contributions, row_of))  # by row, then largest first; stable
+    order = order[contributions[order] > 0]
+    firsts = np.searchsorted(row_of[order], np.arange(rows.shape[0] + 1))
+    columns = rows.indices[order].tolist()
+    return [
+        tuple(day.surface.get(day.stem_of[c], day.stem_of[c]) for c in columns[a : min(b, a + TYING_TERMS)])
+        for a, b in zip(firsts[:-1].tolist(), firsts[1:].tolist(), strict=True)
+    ]
 
 
 def _central_sentence(passages: Sequence[Passage], closeness: np.ndarray) -> str:

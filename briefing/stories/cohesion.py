@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -96,7 +97,11 @@ def bisect(rows: sp.csr_matrix, article_of: np.ndarray) -> _Bisection | None:
     norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
     if n < 2 or np.count_nonzero(norms) < 2:
         return None
-    side = _principal_side(rows)
+    # Only the story's own terms: every vector below is as long as its vocabulary, not the day's.
+    start = _start_direction(rows.shape[1])
+    terms = np.unique(rows.indices)
+    rows = sp.csr_matrix(rows[:, terms])
+    side = _principal_side(rows, start[terms])
     for _ in range(ITERATIONS):
         if side.all() or not side.any():
             return None
@@ -126,11 +131,19 @@ def bisect(rows: sp.csr_matrix, article_of: np.ndarray) -> _Bisection | None:
     return _Bisection(first, second, cohesion)
 
 
-def _principal_side(rows: sp.csr_matrix) -> np.ndarray:
-    """Which side of the centroid each row lies on along the rows' principal direction."""
+@lru_cache(maxsize=4)
+def _start_direction(terms: int) -> np.ndarray:
+    """The power iteration's start over the day's terms: fixed, so the same story always gets
+    the same split."""
+    start: np.ndarray = np.random.default_rng(0).standard_normal(terms)
+    start.flags.writeable = False
+    return start
+
+
+def _principal_side(rows: sp.csr_matrix, direction: np.ndarray) -> np.ndarray:
+    """Which side of the centroid each row lies on along the rows' principal direction
+    (power iteration from `direction`)."""
     mean = np.asarray(rows.mean(axis=0)).ravel()
-    rng = np.random.default_rng(0)  # fixed: the same story always gets the same split
-    direction = rng.standard_normal(rows.shape[1])
     projection = np.zeros(rows.shape[0])
     for _ in range(POWER_STEPS):
         projection = np.asarray(rows @ direction).ravel() - mean @ direction

@@ -24,6 +24,9 @@ import scipy.sparse as sp
 # Rows per block of the sparse product that finds similar pairs: bounds the
 # memory of one block's result to about BLOCK_ROWS × n entries.
 BLOCK_ROWS = 1024
+# The day's rows are taken in this many stretches, each multiplied only with the rows from
+# its start on (one copy of that part of the matrix at a time).
+TAIL_STRETCHES = 8
 
 
 def similar_pairs(vectors: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -33,13 +36,19 @@ def similar_pairs(vectors: sp.csr_matrix, threshold: float) -> tuple[np.ndarray,
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     values: list[np.ndarray] = []
-    for start in range(0, n, BLOCK_ROWS):
-        block = sp.coo_matrix(vectors[start : start + BLOCK_ROWS] @ transposed)
-        i = block.row + start
-        keep = (block.col > i) & (block.data >= threshold)
-        rows.append(i[keep])
-        cols.append(block.col[keep])
-        values.append(block.data[keep])
+    # A block of rows needs only the columns after its first row (j > i): the product runs
+    # against the rows from a stretch's start on, so about half the pairs are ever formed.
+    stretch = max(BLOCK_ROWS, -(-n // TAIL_STRETCHES))
+    for tail_start in range(0, n, stretch):
+        tail = sp.csr_matrix(transposed[:, tail_start:]) if tail_start else transposed
+        for start in range(tail_start, min(n, tail_start + stretch), BLOCK_ROWS):
+            block = sp.coo_matrix(vectors[start : min(start + BLOCK_ROWS, tail_start + stretch)] @ tail)
+            i = block.row + start
+            j = block.col + tail_start
+            keep = (j > i) & (block.data >= threshold)
+            rows.append(i[keep])
+            cols.append(j[keep])
+            values.append(block.data[keep])
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
