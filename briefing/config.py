@@ -608,6 +608,7 @@ class IngestConfig:
     language: str
     zone: ZoneInfo
     fetch: FetchConfig
+    workers: int | Literal["auto"] = "auto"
 
 
 class Config(_Section):
@@ -641,6 +642,17 @@ class Config(_Section):
     output: OutputConfig = OutputConfig()
     window: WindowConfig = WindowConfig()
     fetch: FetchConfig = FetchConfig()
+    workers: int | Literal["auto"] = Field(default="auto")
+    """processes that read a large day's articles side by side (400 or more): `auto`, one per core
+    (up to 8), or a number; `1` reads in one process"""
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _processes(cls, value: object) -> object:
+        if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+            return value
+        raise _invalid("workers", f"{value!r} is neither auto nor a whole number of processes, 1 or more")
+
     templates: str | None = Field(default=None)
     """a folder of your own templates; missing ones come from the bundled set (see [Templates](#templates))"""
     email: EmailConfig | None = Field(default=None)
@@ -695,7 +707,7 @@ class Config(_Section):
 
     @property
     def ingest(self) -> IngestConfig:
-        return IngestConfig(self.sources, self.base_dir, self.language, self.zone, self.fetch)
+        return IngestConfig(self.sources, self.base_dir, self.language, self.zone, self.fetch, self.workers)
 
     def resolve(self, path: str) -> Path:
         """A path from the config, relative to the config file's folder."""

@@ -242,8 +242,35 @@ def _tokenizer_knows(word: str, language: str) -> bool:
 
 def sentence_spans(text: str, language: str = "english") -> list[tuple[int, int]]:
     """Character spans of the sentences of one paragraph, in the text's language."""
-    language = language if language in supported_languages() else "english"  # `auto`: no better guess
-    return list(_spans(text, language))
+    language = _splitting(language)
+    known = _told.get((text, language))
+    return list(known if known is not None else _spans(text, language))
+
+
+Spans = tuple[tuple[int, int], ...]
+# Paragraphs split in another process (a worker of the reading pool): their spans, so
+# this process never splits them again.
+_told: dict[tuple[str, str], Spans] = {}
+TOLD_MAX = 262_144
+
+
+def paragraph_spans(paragraphs: Sequence[str], language: str) -> tuple[Spans, ...]:
+    """Each paragraph's sentence spans (to hand to `remember_spans` in another process)."""
+    language = _splitting(language)
+    return tuple(_spans(p, language) for p in paragraphs)
+
+
+def remember_spans(paragraphs: Sequence[str], language: str, spans: Sequence[Spans]) -> None:
+    """Take the spans `paragraph_spans` gave for these paragraphs in another process."""
+    if len(_told) > TOLD_MAX:
+        _told.clear()  # a long-lived process: what it was told long ago is split again if needed
+    language = _splitting(language)
+    for paragraph, found in zip(paragraphs, spans, strict=True):
+        _told[paragraph, language] = found
+
+
+def _splitting(language: str) -> str:
+    return language if language in supported_languages() else "english"  # `auto`: no better guess
 
 
 # Ingest (page furniture), segment (passage kinds, then sentences) each split a paragraph:

@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 
 from briefing.config import parse_config
+from briefing.errors import ConfigError
 from briefing.ingest import Ingested, ingest
 from briefing.ingest.metadata import strip_site_suffix
 from briefing.ingest.text import parse_plain_text
-from briefing.models import Article
+from briefing.models import Article, SkipKind
 from builders import SEED_KOSOVO, SEED_TWO_STORIES, write_article
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def ingest_folder(folder: Path, pattern: str = "*", **source: str) -> Ingested:
@@ -369,3 +372,55 @@ def test_a_near_identical_text_is_kept_once_and_a_different_one_is_not() -> None
     assert kept[0].also_in == ("Two",)
     (duplicate,) = duplicates
     assert duplicate.candidate.title == "B" and duplicate.why.startswith("near-identical text (J=0.9")
+
+
+def _mixed_day(folder: Path) -> None:
+    """Articles in several languages and shapes: pages, a notice, a too-short text, a copy."""
+    for path in (FIXTURES / "stories").rglob("*.txt"):
+        write_article(folder, f"{path.parent.name}-{path.name}", path.read_text(encoding="utf-8"))
+    for path in (FIXTURES / "publishers" / "pages").iterdir():
+        write_article(folder, f"page-{path.name}", path.read_bytes())
+    write_article(folder, "kosovo.txt", SEED_KOSOVO.read_text(encoding="utf-8"))
+    write_article(folder, "kosovo-copy.txt", SEED_KOSOVO.read_text(encoding="utf-8"))
+    write_article(folder, "short.txt", "Brief\n\nOk.\n")
+    notice = "Access denied\n\nPlease enable JavaScript and cookies to continue.\n"
+    write_article(folder, "notice.txt", notice)
+
+
+@pytest.mark.parametrize("pool", ["works", "cannot start"])
+def test_reading_in_worker_processes_gives_the_same_articles_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool: str
+) -> None:
+    import briefing.language
+    import briefing.parallel
+
+    _mixed_day(tmp_path)
+    one = ingest(parse_config({"sources": [{"path": "*"}], "workers": 1}, base_dir=tmp_path).ingest)
+    monkeypatch.setattr(briefing.parallel, "MIN_ITEMS", 2)  # a pool even for this small day
+    monkeypatch.setattr(briefing.parallel, "CHUNK", 3)
+    monkeypatch.setattr(briefing.language, "_told", {})
+    if pool == "cannot start":
+
+        def refuse(*_: object, **__: object) -> None:
+            raise OSError("no processes left")
+
+        monkeypatch.setattr(briefing.parallel.multiprocessing.context.ForkContext, "Pool", refuse)
+    two = ingest(parse_config({"sources": [{"path": "*"}], "workers": 2}, base_dir=tmp_path).ingest)
+    assert len(one.articles) >= 10 and one.articles == two.articles
+    assert one.skipped == two.skipped
+    assert {s.kind for s in one.skipped} >= {SkipKind.DUPLICATE, SkipKind.NOT_AN_ARTICLE}
+    # the workers' sentence splits reach this process (none when there were no workers)
+    told = briefing.language._told
+    assert bool(told) == (pool == "works")
+    for article in two.articles:
+        for paragraph in article.paragraphs:
+            key = (paragraph, article.language)
+            if key in told:
+                assert told[key] == briefing.language._spans(paragraph, article.language)
+
+
+@pytest.mark.parametrize("value", [0, -2, "many", True, 1.5])
+def test_workers_is_auto_or_a_whole_number(tmp_path: Path, value: object) -> None:
+    with pytest.raises(ConfigError, match=r"workers: .*neither auto nor a whole number"):
+        parse_config({"sources": [{"path": "*"}], "workers": value}, base_dir=tmp_path)
+    assert parse_config({"sources": [{"path": "*"}]}, base_dir=tmp_path).workers == "auto"

@@ -10,10 +10,12 @@ and the briefing is built from the rest.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -23,7 +25,7 @@ from briefing.config import FeedSource, FileSource, IngestConfig, OpmlSource
 from briefing.errors import SourceError
 from briefing.ingest import files
 from briefing.ingest.datelines import DATELINE_PARAGRAPHS, strip_dateline
-from briefing.ingest.dedupe import deduplicate, strip_tracking
+from briefing.ingest.dedupe import TextPrint, deduplicate, strip_tracking, text_print
 from briefing.ingest.http import HttpClient
 from briefing.ingest.metadata import repair, repair_all
 from briefing.ingest.notices import notice_in
@@ -38,8 +40,17 @@ from briefing.ingest.text import (
 )
 from briefing.ingest.web import SourceResult, WebSource, read_web_sources, run_out
 from briefing.ingest.window import EVERYTHING, Window
-from briefing.language import AUTO, DETECT_CHARS, guess_language, majority_language
+from briefing.language import (
+    AUTO,
+    DETECT_CHARS,
+    Spans,
+    guess_language,
+    majority_language,
+    paragraph_spans,
+    remember_spans,
+)
 from briefing.models import Article, SkipKind, Skipped
+from briefing.parallel import ordered_map, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -125,20 +136,19 @@ def ingest(
             read += 1
         failed += read == 0
         log.info("%s: %d of %d files read", source.path, read, len(found))
-    readable = []
-    for candidate in map(_readable, candidates):
-        notice = notice_in(candidate.title, candidate.paragraphs)
-        if notice is None:
-            readable.append(candidate)
+    prepared = []
+    prepare = partial(_prepare, language=config.language)
+    for ready in ordered_map(prepare, candidates, worker_count(config.workers)):
+        if ready.notice is None:
+            prepared.append(ready)
             continue
-        where = candidate.path or candidate.url or repr(candidate.title)
+        where = ready.article.path or ready.article.url or repr(ready.article.title)
         skip(
             where,
-            f"{where}: not an article (the site's notice {notice[:80]!r}); skipped",
+            f"{where}: not an article (the site's notice {ready.notice[:80]!r}); skipped",
             SkipKind.NOT_AN_ARTICLE,
         )
-    readable = _in_their_languages(readable, config)
-    articles, duplicates = deduplicate([_without_furniture(a) for a in readable])
+    articles, duplicates = deduplicate(*_in_their_languages(prepared, config))
     for duplicate in duplicates:
         item = duplicate.candidate
         where = item.path or item.url or repr(item.title)
@@ -273,13 +283,49 @@ def _without_furniture(article: Article) -> Article:
     return replace(article, paragraphs=text.paragraphs, headline_paragraphs=text.headline_paragraphs)
 
 
-def _in_their_languages(articles: list[Article], config: IngestConfig) -> list[Article]:
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A candidate made readable (in whichever process): what the rest of ingest needs."""
+
+    article: Article  # without its page furniture, unless its language waits for the day's
+    notice: str | None  # the site's notice it is instead of an article, if it is one
+    language: str | None  # configured or detected; None: too short to tell
+    spans: tuple[Spans, ...]  # its paragraphs' sentences, once its language is known
+    pid: int  # the process that split them
+    text: TextPrint | None  # what de-duplication compares, once its text is final
+
+
+def _prepare(candidate: Article, language: str) -> _Prepared:
+    """One candidate's work that needs no other article: readable text, whether it is a
+    notice, its language (`language`, or detected with `auto`), no page furniture."""
+    article = _readable(candidate)
+    notice = notice_in(article.title, article.paragraphs)
+    told = None if notice is not None else language if language != AUTO else guess_language(_opening(article))
+    if told is None:
+        return _Prepared(article, notice, None, (), os.getpid(), None)
+    article = _without_furniture(replace(article, language=told))
+    spans = paragraph_spans(article.paragraphs, told)
+    return _Prepared(article, None, told, spans, os.getpid(), text_print(article))
+
+
+def _in_their_languages(
+    prepared: list[_Prepared], config: IngestConfig
+) -> tuple[list[Article], list[TextPrint]]:
     """Each article with its language: the configured one, or with `language: auto` the one
-    detected in its title and text; one too short to tell takes the run's most common."""
-    if config.language != AUTO:
-        return [replace(a, language=config.language) for a in articles]
-    guesses = [guess_language(_opening(a)) for a in articles]
-    usual = majority_language(guesses)
-    for article, guess in zip(articles, guesses, strict=True):
-        log.debug("%s: language %s", article.path or article.url, guess or f"not told; {usual} taken")
-    return [replace(a, language=guess or usual) for a, guess in zip(articles, guesses, strict=True)]
+    detected in its title and text; one too short to tell takes the run's most common.
+    And each one's text print."""
+    usual = majority_language(p.language for p in prepared) if config.language == AUTO else config.language
+    articles, prints = [], []
+    for item in prepared:
+        if config.language == AUTO:
+            where = item.article.path or item.article.url
+            log.debug("%s: language %s", where, item.language or f"not told; {usual} taken")
+        if item.language is None or item.text is None:
+            articles.append(_without_furniture(replace(item.article, language=usual)))
+            prints.append(text_print(articles[-1]))
+            continue
+        if item.pid != os.getpid():  # split by a worker: segment need not split it again
+            remember_spans(item.article.paragraphs, item.language, item.spans)
+        articles.append(item.article)
+        prints.append(item.text)
+    return articles, prints

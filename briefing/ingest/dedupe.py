@@ -107,9 +107,33 @@ def article_id(key: str, taken: set[str]) -> str:
     return ident
 
 
-def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Duplicate, ...]]:
+@dataclass(frozen=True, slots=True)
+class TextPrint:
+    """What an article's text is compared by: made per article, anywhere (see `text_print`)."""
+
+    words: int
+    fingerprint: str  # of its words: the same text
+    shingles: np.ndarray  # sorted distinct word 5-shingle hashes: near-identical text
+    bands: tuple[tuple[int, bytes], ...]  # its MinHash signature's LSH bands (none if too short)
+
+
+def text_print(article: Article) -> TextPrint:
+    words = _WORDS.findall(" ".join(article.paragraphs).lower())
+    shingles = _shingles(words)
+    comparable = len(words) >= MIN_COMPARED_WORDS and len(shingles) >= MIN_SHINGLES
+    return TextPrint(
+        len(words),
+        hashlib.sha256(" ".join(words).encode()).hexdigest(),
+        shingles,
+        tuple(_bands(shingles)) if comparable else (),
+    )
+
+
+def deduplicate(
+    candidates: Sequence[Article], prints: Sequence[TextPrint] | None = None
+) -> tuple[tuple[Article, ...], tuple[Duplicate, ...]]:
     """Articles in order, each with its stable id (article_id); each duplicate merged into the
-    first of its story."""
+    first of its story. `prints`: each candidate's text_print, if made already."""
     kept: list[Article] = []
     duplicates: list[Duplicate] = []
     by_url: dict[str, int] = {}
@@ -117,20 +141,18 @@ def deduplicate(candidates: Sequence[Article]) -> tuple[tuple[Article, ...], tup
     buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
     shingle_sets: list[np.ndarray] = []
     ids: set[str] = set()
-    for candidate in candidates:
+    for number, candidate in enumerate(candidates):
         urls = [canonical_url(candidate.url)] if candidate.url else []
-        words = _WORDS.findall(" ".join(candidate.paragraphs).lower())
-        fingerprint = hashlib.sha256(" ".join(words).encode()).hexdigest()
-        shingles = _shingles(words)
+        made = prints[number] if prints is not None else text_print(candidate)
+        fingerprint, shingles, bands = made.fingerprint, made.shingles, made.bands
         match, why = None, ""
         for key in urls:
             if key in by_url:
                 match, why = by_url[key], "same URL"
                 break
-        comparable = len(words) >= MIN_COMPARED_WORDS
+        comparable = made.words >= MIN_COMPARED_WORDS
         if match is None and comparable and fingerprint in by_text:
             match, why = by_text[fingerprint], "same text"
-        bands = _bands(shingles) if comparable and len(shingles) >= MIN_SHINGLES else []
         if match is None:
             match, why = _near(shingles, bands, buckets, shingle_sets)
         if match is not None:
@@ -159,7 +181,7 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 def _near(
     shingles: np.ndarray,
-    bands: list[tuple[int, bytes]],
+    bands: Sequence[tuple[int, bytes]],
     buckets: dict[tuple[int, bytes], list[int]],
     shingle_sets: list[np.ndarray],
 ) -> tuple[int | None, str]:
