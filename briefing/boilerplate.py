@@ -286,7 +286,8 @@ def not_prose(text: str) -> str | None:
         return furniture
     if _is_biography(stripped):
         return "author biography"
-    if any(mark in stripped.lower() for mark in _CAPTION_MARKS) and is_caption(stripped):
+    low = stripped.lower()
+    if any(mark in low for mark in _CAPTION_MARKS) and is_caption(stripped):
         return "photo caption or credit"
     initials = _WORD_INITIAL.findall(stripped)
     if len(initials) >= LABEL_MIN_WORDS and sum(c.isupper() for c in initials) >= LABEL_CAPITALISED * len(
@@ -338,7 +339,8 @@ def is_about_the_author(paragraph: str, language: str) -> bool:
 
 def _about_the_author(stripped: str) -> bool:
     """not_prose(text) in {"author biography", "photo caption or credit"}, rarest test first."""
-    caption = any(mark in stripped.lower() for mark in _CAPTION_MARKS) and is_caption(stripped)
+    low = stripped.lower()
+    caption = any(mark in low for mark in _CAPTION_MARKS) and is_caption(stripped)
     return (caption or _is_biography(stripped)) and not _furniture(stripped)
 
 
