@@ -87,10 +87,17 @@ def write_config(folder: Path, topics: bool) -> Path:
 def timed_build(code: Path, config: Path, extra: Sequence[str] = ()) -> tuple[float, float] | str:
     """(wall seconds, peak MiB) of `briefing build` run with the code in `code`, or the error."""
     environment = dict(os.environ, PYTHONPATH=str(code), PYTHONHASHSEED="0")
+    # Run from the day's folder: `python -m` puts the working directory first on the path,
+    # so from a checkout it would import that checkout's code whatever PYTHONPATH says.
+    where = config.parent
+    probe = [sys.executable, "-c", "import briefing; print(briefing.__file__)"]
+    imported = subprocess.run(probe, env=environment, cwd=where, capture_output=True, text=True).stdout
+    if not Path(imported.strip()).resolve().is_relative_to(code.resolve()):
+        return f"imports {imported.strip()!r}, not the code in {code}"
     command = [sys.executable, "-m", "briefing", "build", "-q", "--config", str(config), "--date", DAY]
     started = time.perf_counter()
     process = subprocess.Popen(
-        [*command, *extra], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*command, *extra], env=environment, cwd=where, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     assert process.stderr is not None
     error = process.stderr.read().decode("utf-8", "replace")

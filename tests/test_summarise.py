@@ -533,3 +533,15 @@ def test_summarize_exits_non_zero_when_nothing_could_be_read(
     assert "empty.txt: file is empty; skipped" in err
     assert "missing.txt: matched no files; check the path given on the command line" in err
     assert err.splitlines()[-1] == "briefing: no readable article to summarise (see the warnings above)"
+
+
+def test_a_surname_takes_the_first_name_the_article_writes_before_it_however_long_the_article() -> None:
+    from briefing.summarise.attribution import _Fullest
+
+    filler = ["The talks went on into the night, officials said."] * 3000
+    texts = ["Secretary General Jens Stoltenberg arrived.", *filler, "Later, Mr Stoltenberg spoke."]
+    texts += ["Stoltenberg, Jens, is the file name.", "Maria Stoltenberg was away, Jens Stoltenberg said."]
+    fullest = _Fullest(texts, "english")
+    assert fullest("Stoltenberg") == "Jens Stoltenberg"  # twice "Jens" before it, once "Maria", "Mr" no name
+    assert fullest("Mr Stoltenberg") == "Jens Stoltenberg"
+    assert fullest("Hewitt") == "Hewitt"  # never written whole

@@ -613,6 +613,10 @@ def _colon_tag(passage: Passage, sentence: Sentence, tagger: _Tagger) -> str:
     return ""
 
 
+# Characters looked at before a surname for the word before it (a word and its spaces are shorter).
+_NEAR = 200
+
+
 class _Fullest:
     """A surname as the article writes the whole name: "Stoltenberg", "Ms Hewitt" → "Jens
     Stoltenberg", "Patricia Hewitt" (the first name most often written before it)."""
@@ -627,11 +631,26 @@ class _Fullest:
             return name
         surname = words[-1]
         before = Counter(
-            m.group(1)
-            for m in re.finditer(rf"\b([^\W\d_][\w'’-]*)\s+{re.escape(surname)}\b", self.text)
-            if _first_name(m.group(1), self.language)
+            self.text[start:end]
+            for start, end in self._before(surname)
+            if _first_name(self.text[start:end], self.language)
         )
         return f"{before.most_common(1)[0][0]} {surname}" if before else name
+
+    def _before(self, surname: str) -> set[tuple[int, int]]:
+        """Where a word stands right before the surname (its span), as one search of the
+        whole text would find them, but searched only near each place the surname is:
+        a long article costs its length once, not once a name."""
+        pattern = re.compile(rf"\b([^\W\d_][\w'’-]*)\s+{re.escape(surname)}\b")
+        found: set[tuple[int, int]] = set()
+        place = self.text.find(surname)
+        while place >= 0:
+            # from a space well before it (a word is never split there) to just after it
+            start = self.text.rfind(" ", 0, max(0, place - _NEAR))
+            window_end = min(len(self.text), place + len(surname) + 1)
+            found.update(m.span(1) for m in pattern.finditer(self.text, max(0, start), window_end))
+            place = self.text.find(surname, place + 1)
+        return found
 
 
 @cache
