@@ -10,7 +10,8 @@ with the default summary; then, against the day's folders (or categories):
 
 - foreign summary sentences: sentences of the shown stories whose paragraph's folder
   is not the story's majority folder (the paragraph's folder is known: a joined file's
-  second part belongs to the second folder);
+  second part, from the first paragraph that opens like one of the second article's,
+  belongs to the second folder; an article NIST put in several folders belongs to each);
 - NMI and ARI, article level (each article's story is the one holding most of its
   text) and passage level, beside the plain anchor of ../shared/eval/README.md run
   on the same files (whole-article TF-IDF, average linkage at cosine distance 0.9);
@@ -55,7 +56,9 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -124,20 +127,60 @@ def _anchor(texts: Sequence[str]) -> list[int]:
 # --- scoring a day ----------------------------------------------------------------------------
 
 
-def _paragraph_folders(articles: Sequence[Any], truth: dict[str, list[str]]) -> dict[tuple[str, int], str]:
-    """(article id, paragraph) → its folder; a joined file's second part is the second folder's."""
+@dataclass(frozen=True)
+class _Source:
+    """Where a file of the day comes from: the DUC folders holding its article (its own folder
+    first: NIST put a few articles in two or three folders), and for a joined file those of its
+    second article and the openings of that article's paragraphs."""
+
+    folders: tuple[str, ...]
+    second: tuple[str, ...] = ()
+    openings: frozenset[str] = frozenset()
+
+
+Truth = dict[str, _Source]
+_CODE = re.compile(r"&\w+;")
+
+
+def _opening(text: str) -> str:
+    """A paragraph's first words, as the reader keeps them (typesetting codes such as &HT; dropped)."""
+    return " ".join(re.findall(r"\w+", _CODE.sub(" ", text))[:8]).lower()
+
+
+@cache
+def _holders(docs: Path) -> dict[str, tuple[str, ...]]:
+    """Each DUC file name → the folders holding it."""
+    held: dict[str, list[str]] = {}
+    for f in sorted(docs.glob("*/*.txt")):
+        held.setdefault(f.name, []).append(f.parent.name)
+    return {name: tuple(folders) for name, folders in held.items()}
+
+
+def _folders_of(f: Path) -> tuple[str, ...]:
+    others = [x for x in _holders(f.parent.parent).get(f.name, ()) if x != f.parent.name]
+    return (f.parent.name, *others)
+
+
+def _paragraph_folders(articles: Sequence[Any], truth: Truth) -> dict[tuple[str, int], tuple[str, ...]]:
+    """(article id, paragraph) → its folders; a joined file's second part is the second article's.
+
+    The second part starts at the first paragraph (after the first) that opens like one of
+    the second article's paragraphs: its first line may be a code the reader drops."""
     folder_of = {}
     for article in articles:
-        info = truth[Path(article.path).name]
+        source = truth[Path(article.path).name]
         second = None
-        if len(info) == 3:
-            opening = info[2][:60]
+        if source.second:
             second = next(
-                (i for i, text in enumerate(article.paragraphs) if " ".join(text.split())[:60] == opening),
+                (
+                    i
+                    for i, text in enumerate(article.paragraphs)
+                    if i > 0 and len(_opening(text).split()) >= 4 and _opening(text) in source.openings
+                ),
                 None,
             )
         for i in range(len(article.paragraphs)):
-            folder_of[article.id, i] = info[1] if second is not None and i >= second else info[0]
+            folder_of[article.id, i] = source.second if second is not None and i >= second else source.folders
     return folder_of
 
 
@@ -154,7 +197,7 @@ def _title_supplied(story: Any) -> bool:
     )
 
 
-def _score_day(config: Any, truth: dict[str, list[str]]) -> Result:
+def _score_day(config: Any, truth: Truth) -> Result:
     """Group and summarise a day as `briefing build` does; score it against the folders."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -168,18 +211,20 @@ def _score_day(config: Any, truth: dict[str, list[str]]) -> Result:
     peak = _peak_mib()
     stories = [story for section in sections for story in (*section.stories, *section.more)]
     shown = [summarise_story(s, config.summary, articles) for section in sections for s in section.stories]
-    folder_of = _paragraph_folders(articles, truth)
+    held_by = _paragraph_folders(articles, truth)
+    folder_of = {key: folders[0] for key, folders in held_by.items()}
     majority = {
         s.id: Counter(folder_of[p.article_id, p.index] for p in s.passages).most_common(1)[0][0]
         for s in stories
     }
-    foreign = sum(folder_of[x.article_id, x.paragraph] != majority[s.id] for s in shown for x in s.summary)
+    # A sentence of an article NIST put in two folders is foreign to neither.
+    foreign = sum(majority[s.id] not in held_by[x.article_id, x.paragraph] for s in shown for x in s.summary)
     story = _article_labels(articles, stories)
     passage_truth = [folder_of[p.article_id, p.index] for s in stories for p in s.passages]
     passage_found = [s.id for s in stories for p in s.passages]
     largest = sorted(stories, key=lambda s: -len(s.passages))[:10]
     purity = [
-        Counter(folder_of[p.article_id, p.index] for p in s.passages).most_common(1)[0][1] / len(s.passages)
+        sum(majority[s.id] in held_by[p.article_id, p.index] for p in s.passages) / len(s.passages)
         for s in largest
     ]
     per_article = Counter(a for s in stories for a in {p.article_id for p in s.passages})
@@ -211,7 +256,7 @@ def _score_day(config: Any, truth: dict[str, list[str]]) -> Result:
     }
 
 
-def _anchor_scores(folder: Path, truth: dict[str, list[str]]) -> Result:
+def _anchor_scores(folder: Path, truth: Truth) -> Result:
     """The anchor on the day's files: article level against the first folder, passage level none."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -219,7 +264,7 @@ def _anchor_scores(folder: Path, truth: dict[str, list[str]]) -> Result:
     started = time.perf_counter()
     labels = _anchor([f.read_text(encoding="utf-8", errors="replace") for f in files])
     seconds = time.perf_counter() - started
-    expected = [truth[f.name][0] for f in files]
+    expected = [truth[f.name].folders[0] for f in files]
     return {
         "stories": len(set(labels)),
         "nmi": normalized_mutual_info_score(expected, labels),
@@ -228,12 +273,12 @@ def _anchor_scores(folder: Path, truth: dict[str, list[str]]) -> Result:
     }
 
 
-def _files_day(files: Sequence[Path], out: Path) -> dict[str, list[str]]:
+def _files_day(files: Sequence[Path], out: Path) -> Truth:
     truth = {}
     for f in files:
         name = f"{f.parent.name}-{f.name}"
         shutil.copy(f, out / name)
-        truth[name] = [f.parent.name]
+        truth[name] = _Source(_folders_of(f))
     return truth
 
 
@@ -255,13 +300,13 @@ def task_duc(options: argparse.Namespace) -> Result:
 
 def _joined_day(
     docs: Path, out: Path, headline: bool, files: Sequence[Path] | None = None, seed: int = 7
-) -> dict[str, list[str]]:
+) -> Truth:
     """Write the day; return for each file its folder(s) and, if joined, the second article's first line."""
     files = list(files if files is not None else sorted(docs.glob("*/*.txt")))
     random.Random(seed).shuffle(files)
     joined_count = len(files) // 5  # 2q files joined into q, of n - q in all: a quarter of the day
     pairs, singles = files[: 2 * joined_count], files[2 * joined_count :]
-    truth: dict[str, list[str]] = {}
+    truth: Truth = {}
     for k in range(joined_count):
         first, second = pairs[2 * k], pairs[2 * k + 1]
         if first.parent == second.parent:  # keep the two stories apart: swap in another folder's article
@@ -273,12 +318,12 @@ def _joined_day(
             blocks = blocks[1:]
         name = f"joined-{k:03d}.txt"
         (out / name).write_text(head + "\n\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
-        truth[name] = [first.parent.name, second.parent.name, " ".join(blocks[0].split())]
+        truth[name] = _Source(_folders_of(first), _folders_of(second), frozenset(_opening(b) for b in blocks))
     truth.update(_files_day(singles, out))
     return truth
 
 
-def _join_pk(config: Any, truth: dict[str, list[str]]) -> tuple[float, int, int]:
+def _join_pk(config: Any, truth: Truth) -> tuple[float, int, int]:
     """Pk of the story changes inside the joined files: (mean Pk, joins located, joins)."""
     from briefing.ingest import ingest
     from briefing.pipeline import group
@@ -289,10 +334,10 @@ def _join_pk(config: Any, truth: dict[str, list[str]]) -> tuple[float, int, int]
     folder_of = _paragraph_folders(articles, truth)
     errors, joined = [], 0
     for article in articles:
-        if len(truth[Path(article.path).name]) != 3:
+        if not truth[Path(article.path).name].second:
             continue
         joined += 1
-        folders = [folder_of[article.id, i] for i in range(len(article.paragraphs))]
+        folders = [folder_of[article.id, i][0] for i in range(len(article.paragraphs))]
         if len(set(folders)) < 2 or len(folders) < 3:
             continue  # the reader dropped or merged the joining line: not scored
         second = folders.index(folders[-1])
