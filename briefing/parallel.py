@@ -4,8 +4,9 @@
 results in the items' order, exactly as `map` would: the function must not depend on
 what the other items did. A small batch, one worker, or a machine where no pool can be
 started (no fork, no shared memory, a limit on processes), or a process with another
-thread still running (fork would copy its locks), runs in this process: never a failed
-or hung build because of the pool.
+thread still running (fork would copy its locks), runs in this process; so does the
+whole batch again when a worker dies (killed for memory, a crash in a C library): never
+a failed or hung build because of the pool.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 log = logging.getLogger(__name__)
@@ -51,12 +54,16 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], workers: int) ->
         log.debug("a thread is still running: working in one process")
         return [function(item) for item in items]
     # fork: the workers start with this process's modules and models already loaded.
-    context = multiprocessing.get_context("fork")
+    # An executor, not multiprocessing.Pool: a Pool whose worker is killed waits forever,
+    # an executor says the pool is broken.
+    pool = ProcessPoolExecutor(
+        min(workers, len(items) // CHUNK + 1), mp_context=multiprocessing.get_context("fork")
+    )
     try:
-        pool = context.Pool(min(workers, len(items) // CHUNK + 1))
-    except OSError as error:
+        with pool:
+            return list(pool.map(function, items, chunksize=CHUNK))
+    except BrokenProcessPool as error:
+        log.warning("a worker process died (%s): working in one process", error)
+    except OSError as error:  # no process could be started: a limit on processes, no memory
         log.info("no worker processes (%s): working in one", error)
-        return [function(item) for item in items]
-    with pool:
-        results = pool.map(function, items, chunksize=CHUNK)
-    return results
+    return [function(item) for item in items]

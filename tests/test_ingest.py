@@ -404,7 +404,7 @@ def test_reading_in_worker_processes_gives_the_same_articles_as_one_process(
         def refuse(*_: object, **__: object) -> None:
             raise OSError("no processes left")
 
-        monkeypatch.setattr(briefing.parallel.multiprocessing.context.ForkContext, "Pool", refuse)
+        monkeypatch.setattr(briefing.parallel.multiprocessing.context.ForkContext, "Process", refuse)
     two = ingest(parse_config({"sources": [{"path": "*"}], "workers": 2}, base_dir=tmp_path).ingest)
     assert len(one.articles) >= 10 and one.articles == two.articles
     assert one.skipped == two.skipped
