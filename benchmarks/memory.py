@@ -120,8 +120,21 @@ def main(argv: list[str] | None = None) -> int:
             folder_of = split_days(data / "docs", Path(tmp) / "days", overlap)
             remembered = two_days(Path(tmp) / "days", Path(tmp) / "on", memory_days=7)
             scratch = two_days(Path(tmp) / "days", Path(tmp) / "off", memory_days=0)
-        report(data, folder_of, remembered, scratch, overlap)
+            said = said_on_day1(Path(tmp) / "days" / "day1", folder_of)
+        report(data, folder_of, remembered, scratch, overlap, said)
     return 0
+
+
+def said_on_day1(day1: Path, folder_of: dict[str, str]) -> dict[str, frozenset[tuple[str, str]]]:
+    """Each folder's concepts (stemmed bigrams, as the default summary counts them) in day 1's
+    articles: what a reader of day 1's news was told."""
+    from briefing.summarise.concepts import sentence_concepts
+
+    said: dict[str, set[tuple[str, str]]] = {}
+    for f in sorted(day1.glob("*.txt")):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        said.setdefault(folder_of[f.name], set()).update(sentence_concepts(text, "english"))
+    return {folder: frozenset(concepts) for folder, concepts in said.items()}
 
 
 def report(
@@ -130,6 +143,7 @@ def report(
     remembered: tuple[dict[str, Any], dict[str, Any]],
     scratch: tuple[dict[str, Any], dict[str, Any]],
     overlap: bool,
+    said: dict[str, frozenset[tuple[str, str]]],
 ) -> None:
     from rouge_score import rouge_scorer
 
@@ -179,6 +193,40 @@ def report(
             r2.append(statistics.mean(s["rouge2"].recall for s in scores))
         return 100 * statistics.mean(r1), 100 * statistics.mean(r2)
 
+    def novelty(day2: dict[str, Any]) -> float:
+        """Share of the continued folders' day-2 summary concepts no day-1 article of the folder had."""
+        from briefing.summarise.concepts import sentence_concepts
+
+        new = total = 0
+        for folder, story in stories_by_folder(day2, folder_of):
+            if folder in day1_folders:
+                for sentence in story["summary"]:
+                    found = sentence_concepts(sentence["text"], "english")
+                    total += len(found)
+                    new += len(found - said[folder])
+        return new / total if total else 0.0
+
+    def texts(day2: dict[str, Any]) -> dict[str, list[str]]:
+        shown: dict[str, list[str]] = {}
+        for folder, story in stories_by_folder(day2, folder_of):
+            if folder in day1_folders:
+                shown.setdefault(folder, []).extend(s["text"] for s in story["summary"])
+        return shown
+
+    ours, theirs = texts(remembered[1]), texts(scratch[1])
+    differ = sum(ours.get(f) != theirs.get(f) for f in {*ours, *theirs})
+    by_articles = {
+        frozenset(a["id"] for a in s["articles"]): s for _, s in stories_by_folder(scratch[1], folder_of)
+    }
+    developing = [s for _, s in stories_by_folder(remembered[1], folder_of) if s["status"] == "developing"]
+    changed = sum(
+        [x["text"] for x in s["summary"]]
+        != [
+            x["text"]
+            for x in by_articles.get(frozenset(a["id"] for a in s["articles"]), {"summary": []})["summary"]
+        ]
+        for s in developing
+    )
     with_memory, from_scratch = repeats(remembered[1]), repeats(scratch[1])
     again = ", day 2 reading a third of day 1's articles again" if overlap else ""
     print(f"### Story memory: DUC 2006 split into two days by date{again}\n")
@@ -187,16 +235,24 @@ def report(
         print(f"- {key}: {count}")
     right = sum(c for k, c in statuses.items() if k.startswith("right"))
     print(f"\n{right} of {sum(statuses.values())} day-2 stories marked right.\n")
-    print("| day 2 | sentences of continued folders | already shown on day 1 | ROUGE-1 R | ROUGE-2 R |")
-    print("|---|---:|---:|---:|---:|")
+    print(
+        "| day 2 | sentences of continued folders | already shown on day 1 "
+        "| summary concepts no day-1 article had | ROUGE-1 R | ROUGE-2 R |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     for label, result, day2 in (
         ("with memory", with_memory, remembered[1]),
         ("from scratch", from_scratch, scratch[1]),
     ):
         r1, r2 = rouge(day2)
         share = result[0] / result[1] if result[1] else 0.0
-        print(f"| {label} | {result[1]} | {result[0]} ({share:.1%}) | {r1:.2f} | {r2:.2f} |")
-    print()
+        new = novelty(day2)
+        print(f"| {label} | {result[1]} | {result[0]} ({share:.1%}) | {new:.1%} | {r1:.2f} | {r2:.2f} |")
+    print(
+        f"\nThe day-2 text of {differ} of {len({*ours, *theirs})} continued folders differs from the build "
+        f"with no memory; {changed} of {len(developing)} developing stories' summaries differ from the "
+        "same articles' summary from scratch.\n"
+    )
 
 
 if __name__ == "__main__":

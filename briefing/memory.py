@@ -7,7 +7,9 @@ earlier one when their signatures are alike — TF-IDF cosine over today's and t
 remembered stories together — and is then:
 
 - **developing** when some of its articles were in no earlier briefing: its
-  summary prefers what those new articles add, never repeats what was shown;
+  summary prefers what those new articles add that the story's earlier articles
+  did not say (of a story shown whole, the concepts they shared are remembered),
+  never repeats what was shown;
 - **still running** when every one of its articles was read before: one line,
   last in its section.
 
@@ -22,13 +24,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
 
-from briefing.models import Article, Briefing, Story, StoryStatus
+from briefing.models import Article, Briefing, PassageKind, Story, StoryStatus
+from briefing.summarise import story_concepts
 from briefing.vectors import normalise_rows
 
 # Two days' versions of one story are at least this alike (cosine of their signatures,
@@ -53,6 +56,7 @@ class Remembered:
     signature: tuple[tuple[str, int], ...]
     articles: frozenset[str]  # article_key of each of its articles
     shown: tuple[str, ...]  # the sentences its summary showed
+    concepts: tuple[tuple[str, str], ...] = ()  # what its articles said (`story_concepts`)
 
 
 def article_key(article: Article) -> str:
@@ -76,9 +80,21 @@ def remember(briefing: Briefing) -> list[Remembered]:
             signature=story.signature,
             articles=frozenset(article_key(by_id[a]) for a in story.article_ids),
             shown=tuple(sentence.text for sentence in story.summary),
+            concepts=_said(story),
         )
         for story in briefing.stories
     ]
+
+
+def _said(story: Story) -> tuple[tuple[str, str], ...]:
+    """What a story shown whole told its reader of the event: the concepts its articles shared.
+    A one-line story told only its title (and at 10,000 articles, its thousand one-liners would
+    cost seconds): nothing."""
+    if not story.summary:
+        return ()
+    return story_concepts(
+        [s for p in story.passages if p.kind is PassageKind.BODY for s in p.sentences], story.language
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +104,8 @@ class Recognised:
     stories: tuple[Story, ...]
     shown_before: dict[str, tuple[str, ...]]  # story id → sentences earlier briefings showed of it
     new_articles: dict[str, frozenset[str]]  # story id → ids of its articles no earlier briefing had
+    # story id → what its earlier days' articles said (their concepts)
+    concepts_before: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
 
 
 def recognise(
@@ -103,6 +121,7 @@ def recognise(
     marked: list[Story] = []
     shown_before: dict[str, tuple[str, ...]] = {}
     new_articles: dict[str, frozenset[str]] = {}
+    concepts_before: dict[str, frozenset[tuple[str, str]]] = {}
     today_ids = {story.id for story in stories}
     kept_ids: set[str] = set()
     for number, story in enumerate(stories):
@@ -130,13 +149,14 @@ def recognise(
         new_articles[story.id] = fresh
         # Every earlier day's version of the story is alike too: all they showed is known.
         shown_before[story.id] = tuple(dict.fromkeys(s for r in matches for s in r.shown))
+        concepts_before[story.id] = frozenset(c for r in matches for c in r.concepts)
         status = StoryStatus.DEVELOPING if fresh else StoryStatus.STILL_RUNNING
         days = tuple(sorted({*best.previous, best.day}))
         ids = tuple(next((r.id for r in matches if r.day == d), "") for d in days)
         marked.append(
             replace(story, status=status, first_seen=best.first_seen, previous=days, previous_ids=ids)
         )
-    return Recognised(tuple(marked), shown_before, new_articles)
+    return Recognised(tuple(marked), shown_before, new_articles, concepts_before)
 
 
 def _alike(stories: Sequence[Story], earlier: Sequence[Remembered]) -> sp.csr_matrix:

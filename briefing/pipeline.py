@@ -173,7 +173,8 @@ def summarise_story(
         fresh = [p for p in story.passages if p.article_id in fresh_ids]
         rest = [p for p in story.passages if p.article_id not in fresh_ids]
         shown = known.shown_before.get(story.id, ())
-        chosen = summarise_update(fresh, rest, summary, story.language, story.terms, shown)
+        said = known.concepts_before.get(story.id, frozenset())
+        chosen = summarise_update(fresh, rest, summary, story.language, story.terms, shown, said)
     else:
         chosen = summarise(story.passages, summary, story.language, keywords=story.terms)
     if not chosen:

@@ -129,3 +129,30 @@ def test_memory_days_is_checked() -> None:
 
     with pytest.raises(ConfigError, match=r"stories\.memory_days"):
         parse_config({"sources": [{"path": "x"}], "stories": {"memory_days": -1}}, base_dir=REPO)
+
+
+def test_what_a_storys_articles_said_is_remembered_for_its_update(project: Path) -> None:
+    from datetime import date
+
+    from briefing.store.memory import MEMORY_FILE, StoryMemory
+
+    first = build(project, DAY1)
+    recalled = StoryMemory(project / "out" / MEMORY_FILE).recall(date.fromisoformat(DAY2), 7)
+    kosovo = next(r for r in recalled if r.id == stories(first)["kosovo"]["id"])
+    # the bigrams its articles shared, stemmed as the summary counts them: more than it showed
+    assert len(kosovo.concepts) > 20 and any("kosovo" in concept for concept in kosovo.concepts)
+    shown = {w for s in stories(first)["kosovo"]["summary"] for w in content_stems(s["text"])}
+    assert {w for c in kosovo.concepts for w in c} - shown
+
+
+def test_a_memory_written_before_it_kept_what_articles_said_still_knows_its_stories(project: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    build(project, DAY1)
+    with closing(sqlite3.connect(project / "out" / "stories.sqlite")) as connection, connection:
+        connection.execute("DROP TABLE story_concepts")  # as the previous version wrote it
+    shutil.copy(FOLLOW_UP, project / "examples" / "articles")
+    second = stories(build(project, DAY2))
+    assert second["kosovo"]["status"] == "developing" and second["kosovo"]["summary"]
+    assert second["nato-summit"]["status"] == "still-running"

@@ -25,7 +25,7 @@ from briefing.ingest import ingest
 from briefing.language import SumyTokenizer, stemmer, stop_words
 from briefing.models import Article, Evidence, Passage, PassageKind, Sentence, Story
 from briefing.segment import segment
-from briefing.summarise import is_clean, summarise
+from briefing.summarise import is_clean, story_concepts, summarise
 from briefing.summarise.concepts import sentence_concepts
 from briefing.summarise.graph import sentence_tokens
 from briefing.summarise.rankers import Ranked, _rank_with_sumy, rank_sentences
@@ -364,6 +364,19 @@ def test_concepts_counts_a_fact_once_so_the_second_sentence_brings_a_new_one() -
     # a second report of the rate rise out of a two-sentence summary.
     chosen = summary_of(three_outlets(), algorithm="concepts", sentences=2, redundancy=1.0)
     assert {t in RATES for t in (s.text for s in chosen)} == {True, False}
+
+
+def test_an_update_leads_with_what_the_storys_earlier_articles_did_not_say() -> None:
+    today = passages_of(*three_outlets())
+    one = SummaryConfig.model_validate({"sentences": 1})
+    assert summarise(today, one, "english")[0].text in RATES  # from scratch: the rate rise
+    yesterday = passages_of(*(article(f"y{i}", RATES[i]) for i in range(3)))  # all about the rate rise
+    said = story_concepts([s for p in yesterday for s in p.sentences], "english")
+    assert ("interest", "rate") in said
+    assert summarise(today, one, "english", known_concepts=said)[0].text in JOBS
+    # what was said before still counts (less): a longer update tells both, the new fact first
+    two = summarise(today, SummaryConfig.model_validate({"sentences": 2}), "english", known_concepts=said)
+    assert [t in JOBS for t in (s.text for s in two)] == [True, False]
 
 
 @pytest.mark.parametrize("cap", [10, 20, 35, 60])

@@ -38,8 +38,17 @@ CREATE TABLE IF NOT EXISTS stories (
     articles TEXT NOT NULL,
     shown TEXT NOT NULL,
     PRIMARY KEY (day, id)
+);
+CREATE TABLE IF NOT EXISTS story_concepts (
+    day TEXT NOT NULL,
+    id TEXT NOT NULL,
+    concepts TEXT NOT NULL,
+    PRIMARY KEY (day, id)
 )
 """
+# What a story's articles said is a table of its own: a memory written by an earlier
+# version (without it) reads as stories that said nothing, and an earlier version
+# reading this memory ignores the table.
 
 
 class StoryMemory:
@@ -56,8 +65,9 @@ class StoryMemory:
         try:
             with self._connection() as connection:
                 rows = connection.execute(
-                    "SELECT day, id, title, first_seen, previous, signature, articles, shown FROM stories "
-                    "WHERE day < ? AND day >= ? ORDER BY day, id",
+                    "SELECT s.day, s.id, title, first_seen, previous, signature, articles, shown, "
+                    "coalesce(c.concepts, '[]') FROM stories AS s LEFT JOIN story_concepts AS c "
+                    "ON c.day = s.day AND c.id = s.id WHERE s.day < ? AND s.day >= ? ORDER BY s.day, s.id",
                     (day.isoformat(), since.isoformat()),
                 ).fetchall()
             return [_record(row) for row in rows]
@@ -75,13 +85,23 @@ class StoryMemory:
         """Replace `day`'s records with these, in one transaction; a failure only warns."""
         oldest = _days_before(day, KEEP_DAYS).isoformat()
         rows = [_row(record) for record in records]
+        concepts = [
+            (
+                record.day.isoformat(),
+                record.id,
+                json.dumps([list(c) for c in record.concepts], ensure_ascii=False),
+            )
+            for record in records
+        ]
         for attempt in (1, 2):
             try:
                 with self._connection() as connection, connection:  # the second `with`: one transaction
-                    connection.execute(
-                        "DELETE FROM stories WHERE day = ? OR day < ?", (day.isoformat(), oldest)
-                    )
+                    for table in ("stories", "story_concepts"):
+                        connection.execute(
+                            f"DELETE FROM {table} WHERE day = ? OR day < ?", (day.isoformat(), oldest)
+                        )
                     connection.executemany("INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    connection.executemany("INSERT INTO story_concepts VALUES (?, ?, ?)", concepts)
                 return
             except sqlite3.DatabaseError as error:
                 if attempt == 1 and _damaged(error):
@@ -104,7 +124,7 @@ class StoryMemory:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"unknown schema version {version}")
-            connection.execute(_SCHEMA)
+            connection.executescript(_SCHEMA)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             yield connection
 
@@ -146,7 +166,7 @@ def _row(record: Remembered) -> tuple[str, ...]:
 
 
 def _record(row: Sequence[Any]) -> Remembered:
-    day, ident, title, first_seen, previous, signature, articles, shown = row
+    day, ident, title, first_seen, previous, signature, articles, shown, concepts = row
     return Remembered(
         day=date.fromisoformat(day),
         id=str(ident),
@@ -156,4 +176,5 @@ def _record(row: Sequence[Any]) -> Remembered:
         signature=tuple((str(term), int(count)) for term, count in json.loads(signature)),
         articles=frozenset(str(a) for a in json.loads(articles)),
         shown=tuple(str(s) for s in json.loads(shown)),
+        concepts=tuple((str(a), str(b)) for a, b in json.loads(concepts)),
     )

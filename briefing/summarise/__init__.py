@@ -10,7 +10,7 @@ sentences, words or a share of the input, and shows them in reading order.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from briefing.models import Passage, Sentence
@@ -18,13 +18,14 @@ from briefing.summarise.attribution import attribute, stands_alone
 from briefing.summarise.budget import sentence_limit
 from briefing.summarise.clean import is_clean
 from briefing.summarise.clean import word_count as _word_count
+from briefing.summarise.concepts import story_concepts
 from briefing.summarise.rankers import Ranked, rank_sentences
 from briefing.summarise.repeats import Gist, similarity
 
 if TYPE_CHECKING:
     from briefing.config import SummaryConfig
 
-__all__ = ["is_clean", "select", "similarity", "summarise", "summarise_update"]
+__all__ = ["is_clean", "select", "similarity", "story_concepts", "summarise", "summarise_update"]
 
 
 def summarise(
@@ -33,14 +34,19 @@ def summarise(
     language: str,
     keywords: Sequence[str] = (),
     known: Sequence[str] = (),
+    known_concepts: Collection[tuple[str, str]] = (),
 ) -> list[Sentence]:
     """The summary of passages already in reading order, best sentence first.
 
     `summary` is the config's `summary:` section: algorithm, length and repeat rules;
-    `known` are sentences the reader has already seen: none is repeated.
+    `known` are sentences the reader has already seen: none is repeated;
+    `known_concepts`, what earlier articles said (`story_concepts`): the default
+    algorithm counts them half, so the summary prefers what they did not say.
     """
     passages = attribute(passages, language)  # who says what: a quote is never the outlet's own words
-    ranked = rank_sentences(passages, summary.algorithm, language, keywords=keywords, budget=summary)
+    ranked = rank_sentences(
+        passages, summary.algorithm, language, keywords, budget=summary, known_concepts=known_concepts
+    )
     return select(ranked, summary, language, known)
 
 
@@ -51,17 +57,21 @@ def summarise_update(
     language: str,
     keywords: Sequence[str] = (),
     known: Sequence[str] = (),
+    known_concepts: Collection[tuple[str, str]] = (),
 ) -> list[Sentence]:
     """A story the reader has seen before (update summarisation, as in DUC 2007 / TAC).
 
-    What its `fresh` passages (today's new articles) say comes first; the rest of
+    What its `fresh` passages (today's new articles) say comes first, and of that
+    what the story's earlier articles did not say (`known_concepts`); the rest of
     the story fills what length is left; nothing already `known` is said again —
     unless nothing new can be said at all, when the story is summarised as usual.
     """
-    first = summarise(fresh, summary, language, keywords, known) if fresh else []
+    first = summarise(fresh, summary, language, keywords, known, known_concepts) if fresh else []
     left = _left_after(summary, first, sum(len(p.sentences) for p in (*fresh, *rest)))
     second = (
-        summarise(rest, left, language, keywords, [*known, *(s.text for s in first)]) if left and rest else []
+        summarise(rest, left, language, keywords, [*known, *(s.text for s in first)], known_concepts)
+        if left and rest
+        else []
     )
     return [*first, *second] or summarise([*fresh, *rest], summary, language, keywords)
 

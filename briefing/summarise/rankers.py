@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
@@ -38,12 +38,14 @@ def rank_sentences(
     language: str,
     keywords: Sequence[str] = (),
     budget: SummaryConfig | None = None,
+    known_concepts: Collection[tuple[str, str]] = (),
 ) -> list[Ranked]:
     """Every body sentence of the passages, best first (ties: reading order).
 
     An algorithm that chooses the whole summary at once (`Algorithm.chooses_set`)
     is given `budget`, the `summary:` rules (default: the schema's), and ranks its chosen
-    sentences first.
+    sentences first; and `known_concepts`, what the reader was told before, which it
+    counts for less.
     """
     spec = get_algorithm(algorithm)
     if spec.is_sumy:
@@ -51,7 +53,11 @@ def rank_sentences(
     sentences = [s for p in passages if p.kind is PassageKind.BODY for s in p.sentences]
     if not sentences:
         return []
-    extra: dict[str, object] = {"budget": budget or default_summary()} if spec.chooses_set else {}
+    extra: dict[str, object] = {}
+    if spec.chooses_set:
+        extra["budget"] = budget or default_summary()
+        if known_concepts:
+            extra["known_concepts"] = known_concepts
     scores = load_implementation(spec)(sentences, language, **dict(spec.params), **extra)
     return _best_first(sentences, [float(s) for s in scores])
 
