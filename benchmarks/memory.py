@@ -14,6 +14,8 @@ shown whole: `stories.max: 1000`), once with the memory on and once with it off
   folder was not on day 1 should be new.
 - The same again with day 2 also reading the latest third of day 1's articles of
   each continued folder (as a 36-hour window or a site's "latest" page would).
+- And with each folder halved in a shuffled order (fixed seed) instead of by date:
+  day 2 then continues the same events, as consecutive days of one story do.
 - Repeats: the share of day-2 summary sentences of continued folders whose
   content was shown on day 1 for the same folder: at least half of its content
   stems are in one sentence shown then (a looser test than the summariser's own).
@@ -28,6 +30,7 @@ import argparse
 import contextlib
 import io
 import json
+import random
 import re
 import shutil
 import statistics
@@ -41,6 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "eval" / "duc2006"
 DAY1, DAY2 = "2026-11-26", "2026-11-27"
 WORDS = 250
+SEED = 5
 
 
 def _date_of(name: str) -> str:
@@ -49,15 +53,18 @@ def _date_of(name: str) -> str:
     return found.group(0) if found else ""
 
 
-def split_days(docs: Path, out: Path, overlap: bool = False) -> dict[str, str]:
+def split_days(docs: Path, out: Path, overlap: bool = False, shuffled: bool = False) -> dict[str, str]:
     """Write day1/ and day2/; return each file's folder. With `overlap`, day 2 reads again the
     latest third of day 1's articles of each folder on both days (a 36-hour window, a site's
-    "latest" page)."""
+    "latest" page). With `shuffled`, each folder's articles are halved in a random order
+    (fixed seed) instead of by date: day 2 then tells the same events as day 1."""
     (out / "day1").mkdir(parents=True)
     (out / "day2").mkdir()
     folder_of = {}
     for k, folder in enumerate(sorted(p for p in docs.iterdir() if p.is_dir())):
         files = sorted(folder.glob("*.txt"), key=lambda f: (_date_of(f.name), f.name))
+        if shuffled:
+            random.Random(f"{SEED}-{folder.name}").shuffle(files)
         only = "day1" if k % 10 == 3 else "day2" if k % 10 == 7 else None
         half = len(files) // 2
         for n, f in enumerate(files):
@@ -115,13 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     options = parser.parse_args(argv)
     data = options.data.resolve()
-    for overlap in (False, True):
+    for overlap, shuffled in ((False, False), (True, False), (False, True)):
         with tempfile.TemporaryDirectory(prefix="memory-") as tmp:
-            folder_of = split_days(data / "docs", Path(tmp) / "days", overlap)
+            folder_of = split_days(data / "docs", Path(tmp) / "days", overlap, shuffled)
             remembered = two_days(Path(tmp) / "days", Path(tmp) / "on", memory_days=7)
             scratch = two_days(Path(tmp) / "days", Path(tmp) / "off", memory_days=0)
             said = said_on_day1(Path(tmp) / "days" / "day1", folder_of)
-        report(data, folder_of, remembered, scratch, overlap, said)
+        report(data, folder_of, remembered, scratch, overlap, said, shuffled)
     return 0
 
 
@@ -144,6 +151,7 @@ def report(
     scratch: tuple[dict[str, Any], dict[str, Any]],
     overlap: bool,
     said: dict[str, frozenset[tuple[str, str]]],
+    shuffled: bool = False,
 ) -> None:
     from rouge_score import rouge_scorer
 
@@ -157,7 +165,8 @@ def report(
         read_before = all(path[a["id"]] in day1_files for a in story["articles"])
         expected = "new" if folder not in day1_folders else "still-running" if read_before else "developing"
         got = story["status"]
-        statuses[("right " if got == expected else "wrong ") + f"{expected}→{got}"] += 1
+        one = " (one-article stories)" if len(story["articles"]) == 1 else ""
+        statuses[("right " if got == expected else "wrong ") + f"{expected}→{got}{one}"] += 1
     shown_day1: dict[str, list[frozenset[str]]] = {}
     for folder, story in stories_by_folder(remembered[0], folder_of):
         shown_day1.setdefault(folder, []).extend(
@@ -229,7 +238,8 @@ def report(
     )
     with_memory, from_scratch = repeats(remembered[1]), repeats(scratch[1])
     again = ", day 2 reading a third of day 1's articles again" if overlap else ""
-    print(f"### Story memory: DUC 2006 split into two days by date{again}\n")
+    split = "halved in a shuffled order" if shuffled else "split into two days by date"
+    print(f"### Story memory: DUC 2006 {split}{again}\n")
     print("Day-2 stories by the status they should have → the status given:\n")
     for key, count in sorted(statuses.items()):
         print(f"- {key}: {count}")

@@ -156,3 +156,60 @@ def test_a_memory_written_before_it_kept_what_articles_said_still_knows_its_stor
     second = stories(build(project, DAY2))
     assert second["kosovo"]["status"] == "developing" and second["kosovo"]["summary"]
     assert second["nato-summit"]["status"] == "still-running"
+
+
+def _signature(*groups: tuple[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple((f"{stem}{k}", 1) for stem, n in groups for k in range(n))
+
+
+def _day2_status(today: tuple[tuple[str, int], ...], *earlier: tuple[str, str, Any]) -> str:
+    from datetime import date
+
+    from briefing.memory import Remembered, recognise
+    from briefing.models import Article, Story
+
+    article = Article(id="a1", title="A new article", source="Wire", paragraphs=("Something new today.",))
+    story = Story(
+        id="today",
+        title="Today",
+        terms=(),
+        passages=(),
+        evidence=(),
+        article_ids=("a1",),
+        headlines=(),
+        sources=("Wire",),
+        signature=today,
+    )
+    records = [
+        Remembered(
+            date.fromisoformat(day), ident, ident, date.fromisoformat(day), (), sig, frozenset({"x"}), ()
+        )
+        for ident, day, sig in earlier
+    ]
+    unrelated = [(f"other-{k}", DAY1, _signature((f"o{k}-", 20))) for k in range(5)]
+    records += [
+        Remembered(date.fromisoformat(d), i, i, date.fromisoformat(d), (), s, frozenset({"x"}), ())
+        for i, d, s in unrelated
+    ]
+    return recognise([story], [article], records, date.fromisoformat(DAY2)).stories[0].status.value
+
+
+def test_a_story_less_alike_continues_the_one_earlier_story_it_is_clearly_nearest() -> None:
+    from briefing import memory
+
+    # 5 of 20 telling stems shared: alike about 0.19, under the 0.2 that alone is enough
+    today, earlier = _signature(("s", 5), ("t", 15)), _signature(("s", 5), ("n", 15))
+    assert memory.CONTINUES_FLOOR <= 0.17 and memory.CONTINUES_SIMILARITY > 0.19
+    assert _day2_status(today, ("kosovo", DAY1, earlier)) == "developing"
+    # the same story on two earlier days (about 0.17 each) is one story, not two near ones
+    assert _day2_status(today, ("kosovo", DAY1, earlier), ("kosovo", "2026-11-25", earlier)) == "developing"
+    # as near to two earlier stories (about 0.2 each): no clear continuation, so new
+    crowd = _signature(("s", 5), ("r", 5), ("t", 10))
+    other = ("summit", DAY1, _signature(("r", 5), ("m", 15)))
+    assert _day2_status(crowd, ("kosovo", DAY1, earlier)) == "developing"
+    assert _day2_status(crowd, ("kosovo", DAY1, earlier), other) == "new"
+    # 4 shared stems (about 0.15): too little, however clear
+    assert (
+        _day2_status(_signature(("s", 4), ("t", 16)), ("kosovo", DAY1, _signature(("s", 4), ("n", 16))))
+        == "new"
+    )
