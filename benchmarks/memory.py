@@ -16,6 +16,9 @@ shown whole: `stories.max: 1000`), once with the memory on and once with it off
   each continued folder (as a 36-hour window or a site's "latest" page would).
 - And with each folder halved in a shuffled order (fixed seed) instead of by date:
   day 2 then continues the same events, as consecutive days of one story do.
+- The grouping's own view: with both days' articles read as one day, does a day-2
+  story share a story with a day-1 article? Of those that do, and of those that
+  do not, how many the memory marks continued.
 - Repeats: the share of day-2 summary sentences of continued folders whose
   content was shown on day 1 for the same folder: at least half of its content
   stems are in one sentence shown then (a looser test than the summariser's own).
@@ -117,6 +120,29 @@ def stories_by_folder(data: dict[str, Any], folder_of: dict[str, str]) -> list[t
     return found
 
 
+def together(days: Path, project: Path) -> dict[str, bool]:
+    """Each day-2 file: whether, with both days' articles read as one day, it is in a story with
+    a day-1 article (the grouping's own view of "the same story"). A file both days read, or
+    one dropped as a near-duplicate, counts as joining."""
+    articles = project / "articles"
+    shutil.rmtree(project, ignore_errors=True)
+    articles.mkdir(parents=True)
+    for day in ("day1", "day2"):
+        for f in (days / day).glob("*.txt"):
+            shutil.copy(f, articles / f"{day}-{f.name}")
+    data = build(project, DAY1, memory_days=0)
+    path = {a["id"]: Path(a["path"]).name for a in data["articles"]}
+    joined = {f.name: True for f in (days / "day2").glob("*.txt")}
+    for section in data["sections"]:
+        for story in section["stories"]:
+            names = [path[a["id"]] for a in story["articles"]]
+            with_day1 = any(n.startswith("day1-") for n in names)
+            for name in names:
+                if name.startswith("day2-") and not (days / "day1" / name[5:]).exists():
+                    joined[name[5:]] = with_day1
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -128,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             remembered = two_days(Path(tmp) / "days", Path(tmp) / "on", memory_days=7)
             scratch = two_days(Path(tmp) / "days", Path(tmp) / "off", memory_days=0)
             said = said_on_day1(Path(tmp) / "days" / "day1", folder_of)
-        report(data, folder_of, remembered, scratch, overlap, said, shuffled)
+            joined = together(Path(tmp) / "days", Path(tmp) / "both")
+        report(data, folder_of, remembered, scratch, overlap, said, shuffled, joined)
     return 0
 
 
@@ -152,6 +179,7 @@ def report(
     overlap: bool,
     said: dict[str, frozenset[tuple[str, str]]],
     shuffled: bool = False,
+    joined: dict[str, bool] | None = None,
 ) -> None:
     from rouge_score import rouge_scorer
 
@@ -245,6 +273,20 @@ def report(
         print(f"- {key}: {count}")
     right = sum(c for k, c in statuses.items() if k.startswith("right"))
     print(f"\n{right} of {sum(statuses.values())} day-2 stories marked right.\n")
+    if joined is not None:
+        # The grouping's own view: read as one day, would the story join one of day 1's?
+        by_view: Counter[tuple[bool, bool]] = Counter()
+        name_of = {a["id"]: Path(a["path"]).name for a in remembered[1]["articles"]}
+        for folder, story in stories_by_folder(remembered[1], folder_of):
+            if folder in day1_folders:
+                joins = any(joined.get(name_of[a["id"]], True) for a in story["articles"])
+                by_view[(joins, story["status"] != "new")] += 1
+        print(
+            f"Of the day-2 stories of continued folders, {sum(by_view[(True, k)] for k in (True, False))} "
+            f"share a story with a day-1 article when both days are read as one: {by_view[(True, True)]} "
+            f"of them are marked continued. {sum(by_view[(False, k)] for k in (True, False))} stand apart "
+            f"from day 1 even then: {by_view[(False, True)]} of them are marked continued.\n"
+        )
     print(
         "| day 2 | sentences of continued folders | already shown on day 1 "
         "| summary concepts no day-1 article had | ROUGE-1 R | ROUGE-2 R |"
