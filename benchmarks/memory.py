@@ -16,6 +16,8 @@ shown whole: `stories.max: 1000`), once with the memory on and once with it off
   each continued folder (as a 36-hour window or a site's "latest" page would).
 - And with each folder halved in a shuffled order (fixed seed) instead of by date:
   day 2 then continues the same events, as consecutive days of one story do.
+- Each folder alone, its earlier and later half as two days (as an update task reads
+  a topic): how many day-2 stories are marked continued.
 - The grouping's own view: with both days' articles read as one day, does a day-2
   story share a story with a day-1 article? Of those that do, and of those that
   do not, how many the memory marks continued.
@@ -156,7 +158,33 @@ def main(argv: list[str] | None = None) -> int:
             said = said_on_day1(Path(tmp) / "days" / "day1", folder_of)
             joined = together(Path(tmp) / "days", Path(tmp) / "both")
         report(data, folder_of, remembered, scratch, overlap, said, shuffled, joined)
+    per_topic(data)
     return 0
+
+
+def per_topic(data: Path) -> None:
+    """Each folder alone as two days (its earlier and later half), as an update task reads a
+    topic: every day-2 story continues day 1's topic."""
+    statuses: Counter[str] = Counter()
+    first: Counter[int] = Counter()  # place of day 2's first developing story (-1: none)
+    for folder in sorted(p for p in (data / "docs").iterdir() if p.is_dir()):
+        files = sorted(folder.glob("*.txt"), key=lambda f: (_date_of(f.name), f.name))
+        with tempfile.TemporaryDirectory(prefix="memory-topic-") as tmp:
+            days = Path(tmp) / "days"
+            for n, f in enumerate(files):
+                day = days / ("day1" if n < len(files) // 2 else "day2")
+                day.mkdir(parents=True, exist_ok=True)
+                shutil.copy(f, day / f.name)
+            _, day2 = two_days(days, Path(tmp) / "on", memory_days=7)
+        stories = [story for section in day2["sections"] for story in section["stories"]]
+        statuses.update(story["status"] for story in stories)
+        first[next((k for k, s in enumerate(stories) if s["status"] == "developing"), -1)] += 1
+    print("### Story memory: each folder alone, its earlier and later half as two days\n")
+    print(
+        f"Day-2 stories: {sum(statuses.values())}, of which {statuses['developing']} developing and "
+        f"{statuses['still-running']} still running; folders with no continued story: {first[-1]} of "
+        f"{sum(first.values())}; day 2's first story is developing in {first[0]}.\n"
+    )
 
 
 def said_on_day1(day1: Path, folder_of: dict[str, str]) -> dict[str, frozenset[tuple[str, str]]]:
