@@ -163,7 +163,25 @@ def recognise(
         marked.append(
             replace(story, status=status, first_seen=best.first_seen, previous=days, previous_ids=ids)
         )
-    return Recognised(tuple(marked), shown_before, new_articles, concepts_before)
+    return Recognised(_followed_first(marked), shown_before, new_articles, concepts_before)
+
+
+def _followed_first(stories: Sequence[Story]) -> tuple[Story, ...]:
+    """The stories in their order of importance, but where stories of equal coverage (as many
+    outlets and articles) stand next to each other, the developing ones first: between two
+    stories as big, the reader looks for the one they have been following. A story never
+    moves past one with more or less coverage."""
+    runs = np.cumsum(
+        [k > 0 and _coverage(stories[k]) != _coverage(stories[k - 1]) for k in range(len(stories))]
+    )
+    order = sorted(
+        range(len(stories)), key=lambda k: (runs[k], stories[k].status is not StoryStatus.DEVELOPING, k)
+    )
+    return tuple(stories[k] for k in order)
+
+
+def _coverage(story: Story) -> tuple[int, int]:
+    return len(story.sources), len(story.article_ids)
 
 
 def _continued(alike: Sequence[tuple[float, int, int]], earlier: Sequence[Remembered]) -> list[Remembered]:

@@ -213,3 +213,45 @@ def test_a_story_less_alike_continues_the_one_earlier_story_it_is_clearly_neares
         _day2_status(_signature(("s", 4), ("t", 16)), ("kosovo", DAY1, _signature(("s", 4), ("n", 16))))
         == "new"
     )
+
+
+def test_between_stories_as_big_the_one_the_reader_follows_comes_first() -> None:
+    from datetime import date
+
+    from briefing.memory import Remembered, recognise
+    from briefing.models import Article, Story
+
+    def story(ident: str, stem: str, articles: int) -> Story:
+        ids = tuple(f"{ident}-{k}" for k in range(articles))
+        return Story(
+            id=ident,
+            title=ident,
+            terms=(),
+            passages=(),
+            evidence=(),
+            article_ids=ids,
+            headlines=(),
+            sources=tuple(f"Outlet {k}" for k in range(articles)),
+            signature=_signature((stem, 20)),
+        )
+
+    bigger, fresh, followed = story("bigger", "b", 2), story("fresh", "f", 1), story("followed", "k", 1)
+    articles = [
+        Article(id=i, title=i, source="Wire", paragraphs=(f"Text of {i}.",))
+        for s in (bigger, fresh, followed)
+        for i in s.article_ids
+    ]
+    day1 = date.fromisoformat(DAY1)
+    kosovo = Remembered(day1, "kosovo", "Kosovo", day1, (), _signature(("k", 20)), frozenset({"x"}), ())
+    others = [
+        Remembered(day1, f"o{k}", "", day1, (), _signature((f"o{k}-", 20)), frozenset(), ()) for k in range(3)
+    ]
+    marked = recognise(
+        [bigger, fresh, followed], articles, [kosovo, *others], date.fromisoformat(DAY2)
+    ).stories
+    # the followed story moves ahead of the new one as big, never ahead of the bigger one
+    assert [(s.id, s.status.value) for s in marked] == [
+        ("bigger", "new"),
+        ("kosovo", "developing"),
+        ("fresh", "new"),
+    ]
