@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import groupby
 
 import numpy as np
 import scipy.sparse as sp
@@ -171,17 +172,11 @@ def _followed_first(stories: Sequence[Story]) -> tuple[Story, ...]:
     outlets and articles) stand next to each other, the developing ones first: between two
     stories as big, the reader looks for the one they have been following. A story never
     moves past one with more or less coverage."""
-    runs = np.cumsum(
-        [k > 0 and _coverage(stories[k]) != _coverage(stories[k - 1]) for k in range(len(stories))]
+    return tuple(
+        story
+        for _, run in groupby(stories, key=lambda s: (len(s.sources), len(s.article_ids)))
+        for story in sorted(run, key=lambda s: s.status is not StoryStatus.DEVELOPING)
     )
-    order = sorted(
-        range(len(stories)), key=lambda k: (runs[k], stories[k].status is not StoryStatus.DEVELOPING, k)
-    )
-    return tuple(stories[k] for k in order)
-
-
-def _coverage(story: Story) -> tuple[int, int]:
-    return len(story.sources), len(story.article_ids)
 
 
 def _continued(alike: Sequence[tuple[float, int, int]], earlier: Sequence[Remembered]) -> list[Remembered]:

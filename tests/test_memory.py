@@ -162,24 +162,39 @@ def _signature(*groups: tuple[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple((f"{stem}{k}", 1) for stem, n in groups for k in range(n))
 
 
+def _story(ident: str, signature: tuple[tuple[str, int], ...], articles: int = 1) -> Any:
+    """A story of `articles` articles, each from an outlet of its own, with this signature."""
+    from briefing.models import Story
+
+    return Story(
+        id=ident,
+        title=ident,
+        terms=(),
+        passages=(),
+        evidence=(),
+        article_ids=tuple(f"{ident}-{k}" for k in range(articles)),
+        headlines=(),
+        sources=tuple(f"Outlet {k}" for k in range(articles)),
+        signature=signature,
+    )
+
+
+def _articles(*stories: Any) -> list[Any]:
+    from briefing.models import Article
+
+    return [
+        Article(id=i, title=i, source="Wire", paragraphs=(f"Text of {i}.",))
+        for story in stories
+        for i in story.article_ids
+    ]
+
+
 def _day2_status(today: tuple[tuple[str, int], ...], *earlier: tuple[str, str, Any]) -> str:
     from datetime import date
 
     from briefing.memory import Remembered, recognise
-    from briefing.models import Article, Story
 
-    article = Article(id="a1", title="A new article", source="Wire", paragraphs=("Something new today.",))
-    story = Story(
-        id="today",
-        title="Today",
-        terms=(),
-        passages=(),
-        evidence=(),
-        article_ids=("a1",),
-        headlines=(),
-        sources=("Wire",),
-        signature=today,
-    )
+    story = _story("today", today)
     records = [
         Remembered(
             date.fromisoformat(day), ident, ident, date.fromisoformat(day), (), sig, frozenset({"x"}), ()
@@ -191,7 +206,7 @@ def _day2_status(today: tuple[tuple[str, int], ...], *earlier: tuple[str, str, A
         Remembered(date.fromisoformat(d), i, i, date.fromisoformat(d), (), s, frozenset({"x"}), ())
         for i, d, s in unrelated
     ]
-    return recognise([story], [article], records, date.fromisoformat(DAY2)).stories[0].status.value
+    return recognise([story], _articles(story), records, date.fromisoformat(DAY2)).stories[0].status.value
 
 
 def test_a_story_less_alike_continues_the_one_earlier_story_it_is_clearly_nearest() -> None:
@@ -219,28 +234,10 @@ def test_between_stories_as_big_the_one_the_reader_follows_comes_first() -> None
     from datetime import date
 
     from briefing.memory import Remembered, recognise
-    from briefing.models import Article, Story
 
-    def story(ident: str, stem: str, articles: int) -> Story:
-        ids = tuple(f"{ident}-{k}" for k in range(articles))
-        return Story(
-            id=ident,
-            title=ident,
-            terms=(),
-            passages=(),
-            evidence=(),
-            article_ids=ids,
-            headlines=(),
-            sources=tuple(f"Outlet {k}" for k in range(articles)),
-            signature=_signature((stem, 20)),
-        )
-
-    bigger, fresh, followed = story("bigger", "b", 2), story("fresh", "f", 1), story("followed", "k", 1)
-    articles = [
-        Article(id=i, title=i, source="Wire", paragraphs=(f"Text of {i}.",))
-        for s in (bigger, fresh, followed)
-        for i in s.article_ids
-    ]
+    bigger = _story("bigger", _signature(("b", 20)), articles=2)
+    fresh, followed = _story("fresh", _signature(("f", 20))), _story("followed", _signature(("k", 20)))
+    articles = _articles(bigger, fresh, followed)
     day1 = date.fromisoformat(DAY1)
     kosovo = Remembered(day1, "kosovo", "Kosovo", day1, (), _signature(("k", 20)), frozenset({"x"}), ())
     others = [
