@@ -32,9 +32,15 @@ Tasks:
    articles of two categories (two categories are never one story), categories
    reaching the reader, titles, stories per article, the anchor's mixed clusters; and
    a day of 300 (60 per category): categories among the ten stories shown whole.
-5. small: the four-article two-story days of tests/fixtures/stories (English,
+5. subject: days of one subject. Each DUC folder alone (22-25 articles on one topic;
+   D0640D, the Kursk sinking, and D0617H, the EgyptAir crash, are one event each):
+   stories and the largest story's share; each folder with its two nearest folders
+   (TF-IDF centroids) as a day of about 75 articles: NMI, ARI and the stories holding an
+   article of another folder; the anchor on the same days. And a BBC day of each
+   category (60 articles, seed 1), its largest story listed (no event labels there).
+6. small: the four-article two-story days of tests/fixtures/stories (English,
    German, both at once) and the bundled example with and without its topics.
-6. growth: days of 100 to 10,000 articles (BBC and DUC articles, and for more,
+7. growth: days of 100 to 10,000 articles (BBC and DUC articles, and for more,
    other outlets' versions of them: 70% of each article's sentences, one sentence a
    paragraph as many news sites print them), grouping time and peak memory, and the
    growth exponent between sizes.
@@ -43,6 +49,7 @@ Tasks:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import math
@@ -443,7 +450,118 @@ def task_bbc(options: argparse.Namespace) -> Result:
     return {"days": days, "top300": top}
 
 
-# --- 4. small days and the bundled example ------------------------------------------------------
+# --- 5. days of one subject -----------------------------------------------------------------------
+
+
+def _story_of_articles(articles: Sequence[Any], stories: Sequence[Any]) -> list[str]:
+    story = _article_labels(articles, stories)
+    return [story[a.id] for a in articles]
+
+
+def _mixed(groups: Sequence[Sequence[str]], held: dict[str, tuple[str, ...]]) -> tuple[int, int]:
+    """Groups (of article ids) holding an article none of whose folders is the group's majority,
+    and how many such articles."""
+    stories = articles = 0
+    for ids in groups:
+        top = Counter(held[a][0] for a in ids).most_common(1)[0][0]
+        foreign = sum(top not in held[a] for a in ids)
+        stories += foreign > 0
+        articles += foreign
+    return stories, articles
+
+
+def task_subject(options: argparse.Namespace) -> Result:
+    """Each DUC folder alone as a day, and each folder with its two nearest folders (by the
+    TF-IDF centroid of their articles) as a day; the anchor on the same days. And a BBC day of
+    one category (60 articles, seed 1) for each category, listed (no event labels there)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from briefing.ingest import ingest
+    from briefing.pipeline import group
+
+    docs = options.data / "duc2006" / "docs"
+    with tempfile.TemporaryDirectory(prefix="subject-") as tmp:
+        truth = _files_day(sorted(docs.glob("*/*.txt")), Path(tmp))
+        config = _config("*.txt", Path(tmp))
+        articles = ingest(config.ingest).articles
+    held = {a.id: truth[Path(a.path).name].folders for a in articles}
+    folders = sorted({folders[0] for folders in held.values()})
+    of_folder = {f: [a for a in articles if held[a.id][0] == f] for f in folders}
+    text = {a.id: " ".join(a.paragraphs) for a in articles}
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
+        [text[a.id] for f in folders for a in of_folder[f]]
+    )
+    bounds = np.cumsum([0, *(len(of_folder[f]) for f in folders)])
+    centres = np.vstack([np.asarray(matrix[a:b].mean(axis=0)).ravel() for a, b in itertools.pairwise(bounds)])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    likeness = centres @ centres.T
+    np.fill_diagonal(likeness, -1.0)
+
+    def stories_of(day: Sequence[Any]) -> list[Any]:
+        return [s for section in group(config, day).sections for s in (*section.stories, *section.more)]
+
+    alone, together = [], []
+    for k, f in enumerate(folders):
+        day = of_folder[f]
+        labels = _story_of_articles(day, stories_of(day))
+        anchor = _anchor([text[a.id] for a in day])
+        alone.append(
+            {
+                "folder": f,
+                "articles": len(day),
+                "stories": len(set(labels)),
+                "largest": Counter(labels).most_common(1)[0][1] / len(day),
+                "anchor": len(set(anchor)),
+                "anchor_largest": Counter(anchor).most_common(1)[0][1] / len(day),
+            }
+        )
+        near = [folders[j] for j in np.argsort(-likeness[k], kind="stable")[:2]]
+        day = [a for name in (f, *near) for a in of_folder[name]]
+        expected = [held[a.id][0] for a in day]
+        stories = stories_of(day)
+        labels = _story_of_articles(day, stories)
+        anchor = _anchor([text[a.id] for a in day])
+        anchor_groups: dict[int, list[str]] = {}
+        for label, a in zip(anchor, day, strict=True):
+            anchor_groups.setdefault(label, []).append(a.id)
+        together.append(
+            {
+                "articles": len(day),
+                "stories": len(stories),
+                "ari": adjusted_rand_score(expected, labels),
+                "nmi": normalized_mutual_info_score(expected, labels),
+                "mixed": _mixed([s.article_ids for s in stories], held),
+                "anchor_stories": len(anchor_groups),
+                "anchor_ari": adjusted_rand_score(expected, anchor),
+                "anchor_nmi": normalized_mutual_info_score(expected, anchor),
+                "anchor_mixed": _mixed(list(anchor_groups.values()), held),
+            }
+        )
+    bbc = options.data / "bbc" / "articles"
+    categories = []
+    for name in sorted(p.name for p in bbc.iterdir() if p.is_dir()):
+        rng = random.Random(1)
+        with tempfile.TemporaryDirectory(prefix="bbc-one-") as tmp:
+            for f in rng.sample(sorted((bbc / name).glob("*.txt")), 60):
+                shutil.copy(f, Path(tmp) / f.name)
+            day_config = _config("*.txt", Path(tmp))
+            day = ingest(day_config.ingest).articles
+            stories = [s for sec in group(day_config, day).sections for s in (*sec.stories, *sec.more)]
+        largest = max(stories, key=lambda s: len(s.article_ids))
+        categories.append(
+            {
+                "category": name,
+                "stories": len(stories),
+                "multi": sum(len(s.article_ids) for s in stories if len(s.article_ids) > 1),
+                "largest": (len(largest.article_ids), list(largest.headlines)),
+            }
+        )
+    return {"alone": alone, "together": together, "bbc": categories}
+
+
+# --- 6. small days and the bundled example ------------------------------------------------------
 
 
 def task_small(options: argparse.Namespace) -> Result:
@@ -544,6 +662,7 @@ TASKS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "joined": task_joined,
     "events": task_events,
     "bbc": task_bbc,
+    "subject": task_subject,
     "small": task_small,
     "growth": task_growth,
 }
@@ -716,6 +835,61 @@ def report(name: str, result: Result) -> str:
             + " — "
             + "; ".join(f"{t} ({n}, {c})" for t, n, c in r["top300"])
             + "\n"
+        )
+    if name == "subject":
+        alone, together = r["alone"], r["together"]
+
+        def mean(rows: Sequence[Result], key: str) -> float:
+            return sum(row[key] for row in rows) / len(rows)
+
+        named = {row["folder"]: row for row in alone}
+        one_event = ", ".join(
+            f"{f} {named[f]['stories']} stories, largest {named[f]['largest']:.0%} "
+            f"(anchor {named[f]['anchor']}, {named[f]['anchor_largest']:.0%})"
+            for f in ("D0640D", "D0617H")
+            if f in named
+        )
+        mixed = [sum(row[key][k] for row in together) for key in ("mixed", "anchor_mixed") for k in (0, 1)]
+        rows = [
+            (
+                "ours",
+                f"{mean(alone, 'stories'):.1f}",
+                f"{mean(alone, 'largest'):.0%}",
+                f"{mean(together, 'stories'):.1f}",
+                f"{mean(together, 'nmi'):.3f}",
+                f"{mean(together, 'ari'):.3f}",
+                f"{mixed[0]} / {mixed[1]}",
+            ),
+            (
+                "anchor",
+                f"{mean(alone, 'anchor'):.1f}",
+                f"{mean(alone, 'anchor_largest'):.0%}",
+                f"{mean(together, 'anchor_stories'):.1f}",
+                f"{mean(together, 'anchor_nmi'):.3f}",
+                f"{mean(together, 'anchor_ari'):.3f}",
+                f"{mixed[2]} / {mixed[3]}",
+            ),
+        ]
+        bbc = "; ".join(
+            f"{c['category']}: {c['stories']} stories, {c['multi']} articles in stories of 2+, the largest "
+            f"{c['largest'][0]} ({' | '.join(c['largest'][1][:4])})"
+            for c in r["bbc"]
+        )
+        return (
+            "### Days of one subject: each DUC folder alone, and with its two nearest folders\n\n"
+            + table(
+                (
+                    "run",
+                    "one folder: stories",
+                    "largest story's share",
+                    "three folders: stories",
+                    "NMI",
+                    "ARI",
+                    "stories / articles of another folder",
+                ),
+                rows,
+            )
+            + f"\n\nOne event a folder: {one_event}.\n\nBBC days of one category (60 articles): {bbc}\n"
         )
     if name == "small":
         lines = ["### Small days and the bundled example\n"]
