@@ -280,6 +280,28 @@ def test_three_events_forced_into_one_group_come_out_as_three_stories() -> None:
         cohesion.MAX_CROSS_SHARE = before
 
 
+@pytest.mark.shared
+def test_a_day_of_one_event_is_a_few_stories_with_the_similarity_of_a_mixed_day(tmp_path: Path) -> None:
+    """The README's advice for feeds of one subject: `stories.similarity: 0.12`."""
+    from briefing.config import parse_config
+    from briefing.pipeline import build_briefing
+
+    kursk = SHARED_EVAL / "duc2006" / "docs" / "D0640D"  # 25 reports of the Kursk sinking
+
+    def stories(similarity: object) -> list[Story]:
+        config = parse_config(
+            {"sources": [{"path": str(kursk / "*.txt")}], "stories": {"similarity": similarity}},
+            base_dir=tmp_path,
+        )
+        return list(build_briefing(config, datetime(2026, 11, 26).date()).stories)
+
+    one_bar = stories(0.12)
+    assert len(one_bar) <= 8
+    assert max(len(s.article_ids) for s in one_bar) >= 10
+    # the default raises the bar on a day of one subject: nearly one story per article
+    assert len(stories("auto")) > 2 * len(one_bar)
+
+
 def test_the_title_is_the_headline_of_the_article_the_summary_quotes_most() -> None:
     from briefing.stories.titles import title_of_summary
 
