@@ -453,6 +453,13 @@ def task_bbc(options: argparse.Namespace) -> Result:
 # --- 5. days of one subject -----------------------------------------------------------------------
 
 
+def _day_stories(config: Any, articles: Sequence[Any]) -> list[Any]:
+    """Every story `briefing build` finds in the articles, shown whole or as a line."""
+    from briefing.pipeline import group
+
+    return [s for section in group(config, articles).sections for s in (*section.stories, *section.more)]
+
+
 def _story_of_articles(articles: Sequence[Any], stories: Sequence[Any]) -> list[str]:
     story = _article_labels(articles, stories)
     return [story[a.id] for a in articles]
@@ -479,7 +486,6 @@ def task_subject(options: argparse.Namespace) -> Result:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     from briefing.ingest import ingest
-    from briefing.pipeline import group
 
     docs = options.data / "duc2006" / "docs"
     with tempfile.TemporaryDirectory(prefix="subject-") as tmp:
@@ -499,13 +505,10 @@ def task_subject(options: argparse.Namespace) -> Result:
     likeness = centres @ centres.T
     np.fill_diagonal(likeness, -1.0)
 
-    def stories_of(day: Sequence[Any]) -> list[Any]:
-        return [s for section in group(config, day).sections for s in (*section.stories, *section.more)]
-
     alone, together = [], []
     for k, f in enumerate(folders):
         day = of_folder[f]
-        labels = _story_of_articles(day, stories_of(day))
+        labels = _story_of_articles(day, _day_stories(config, day))
         anchor = _anchor([text[a.id] for a in day])
         alone.append(
             {
@@ -520,7 +523,7 @@ def task_subject(options: argparse.Namespace) -> Result:
         near = [folders[j] for j in np.argsort(-likeness[k], kind="stable")[:2]]
         day = [a for name in (f, *near) for a in of_folder[name]]
         expected = [held[a.id][0] for a in day]
-        stories = stories_of(day)
+        stories = _day_stories(config, day)
         labels = _story_of_articles(day, stories)
         anchor = _anchor([text[a.id] for a in day])
         anchor_groups: dict[int, list[str]] = {}
@@ -548,7 +551,7 @@ def task_subject(options: argparse.Namespace) -> Result:
                 shutil.copy(f, Path(tmp) / f.name)
             day_config = _config("*.txt", Path(tmp))
             day = ingest(day_config.ingest).articles
-            stories = [s for sec in group(day_config, day).sections for s in (*sec.stories, *sec.more)]
+            stories = _day_stories(day_config, day)
         largest = max(stories, key=lambda s: len(s.article_ids))
         categories.append(
             {
