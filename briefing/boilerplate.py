@@ -324,9 +324,13 @@ def _furniture(stripped: str) -> str | None:
 def is_furniture(paragraph: str, language: str) -> bool:
     """A paragraph that is only page furniture (a cookie banner, a sign-up form …): a short
     one as a whole ("Déjà abonné ? Se connecter"), a longer one sentence by sentence."""
-    if len(paragraph.split()) <= FURNITURE_LINE_WORDS and _furniture(paragraph.strip()):
+    stripped = paragraph.strip()
+    line = len(paragraph.split()) <= FURNITURE_LINE_WORDS
+    if line and _furniture(stripped):
         return True
     sentences = split_sentences(paragraph, language) or [paragraph]
+    if line and len(sentences) == 1 and sentences[0].strip() == stripped:
+        return False  # its one sentence is the line just read
     return all(_furniture(s.strip()) for s in sentences)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -10,12 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.config import parse_config
 from briefing.errors import ConfigError
 from briefing.ingest import Ingested, ingest
+from briefing.ingest import text as text_module
 from briefing.ingest.metadata import strip_site_suffix
-from briefing.ingest.text import parse_plain_text
+from briefing.ingest.text import parse_plain_text, strip_read_more
 from briefing.models import Article, SkipKind
 from builders import SEED_KOSOVO, SEED_TWO_STORIES, write_article
 
@@ -424,3 +428,60 @@ def test_workers_is_auto_or_a_whole_number(tmp_path: Path, value: object) -> Non
     with pytest.raises(ConfigError, match=r"workers: .*neither auto nor a whole number"):
         parse_config({"sources": [{"path": "*"}], "workers": value}, base_dir=tmp_path)
     assert parse_config({"sources": [{"path": "*"}]}, base_dir=tmp_path).workers == "auto"
+
+
+# Pieces of paragraph ends: prose, "read more" links and teaser tails in several languages
+# and cases, brackets, arrows, spaces and line breaks, in any order.
+_TAIL_PIECES = [
+    "The minister said the budget would pass.",
+    "It rained all day in the capital",
+    "Read more",
+    "READ MORE »",
+    "(more…)",
+    "[…]",
+    "(...)",
+    "…",
+    "Continue reading the main story",
+    "[Weiterlesen]",
+    "Lire la suite :",
+    "Seguir leyendo:",
+    "» Leer",
+    "More to follow.",
+    "The post Budget approved appeared first on City Desk.",
+    "Der Beitrag Haushalt erschien zuerst auf Stadtblatt.",
+    "Read more: “A title”",
+    "Διαβάστε περισσότερα",
+    "Lesen Sie auch: Der Haushalt",
+    "Most read",
+    " ",
+    "  ",
+    "\n",
+    ".",
+    ":",
+    "(AP)",
+    ">>",
+]
+
+
+@given(st.lists(st.sampled_from(_TAIL_PIECES), max_size=8), st.integers(0, 700))
+@settings(max_examples=400, derandomize=True, deadline=None)
+def test_read_more_is_cut_where_a_search_of_the_whole_tail_would_cut(pieces: list[str], pad: int) -> None:
+    # strip_read_more tries its expressions only where a tail can start; a plain search of
+    # each over the paragraph's last characters must give the same text.
+    def searched(paragraph: str) -> str:
+        def cut(pattern: re.Pattern[str], text: str) -> str:
+            found = pattern.search(text, max(0, len(text) - text_module._TAIL_CHARS))
+            return text[: found.start()] if found else text
+
+        text = cut(text_module._TAIL, cut(text_module._APPEARED_FIRST, paragraph)).strip()
+        ellipsis = text_module._LONE_ELLIPSIS.search(text, max(0, len(text) - text_module._TAIL_CHARS))
+        if ellipsis:
+            text = text[: ellipsis.start()] + (ellipsis.group("end") or "…")
+        if text == "…" or text_module._RELATED_HEADING.match(text):
+            return ""
+        if text_module._RELATED.match(text) and len(text.split()) <= text_module.RELATED_MAX_WORDS:
+            return ""
+        return text
+
+    paragraph = "word " * (pad // 5) + " ".join(pieces)
+    assert strip_read_more(paragraph) == searched(paragraph)

@@ -6,6 +6,7 @@ Shared by every kind of source; nothing here touches the file system or network.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -240,13 +241,39 @@ _RELATED_HEADING = re.compile(
 )
 
 
+# Where each tail can start, for a search that tries only there (the tails' expressions
+# are long alternations that would otherwise be tried at every character): the blog
+# tail's closing words, and a space after a sentence or before a bracket (see _TAIL).
+_APPEARED_WORDS = re.compile(
+    r"\s(?:appeared first on|erschien zuerst auf|est apparu en premier sur|se publicó primero en|"
+    r"apareceu primeiro em|sembra essere il primo su|proviene da)\s",
+    re.IGNORECASE,
+)
+_TAIL_START = re.compile(r"\s(?:(?<=[.!?…:\"”’»)]\s)|(?=\s*[\[(]))")
+_ELLIPSIS_ENDS = ("…]", "...]", "…)", "...)")
+
+
+def _without_tail(text: str) -> str:
+    """`_cut_end(_TAIL, text, "")`, trying only the places where the tail can start."""
+    start = max(0, len(text) - _TAIL_CHARS)
+    places = (found.start() for found in _TAIL_START.finditer(text, start))
+    for place in itertools.chain([0] if start == 0 else [], places):  # in order: the first is search's
+        found = _TAIL.match(text, place)
+        if found:
+            return text[: found.start()]
+    return text
+
+
 def strip_read_more(paragraph: str) -> str:
     """The paragraph without a "read more" link or teaser tail; "" when it was nothing else."""
-    text = _cut_end(_APPEARED_FIRST, paragraph, "")
-    text = _cut_end(_TAIL, text, "").strip()
-    ellipsis = _LONE_ELLIPSIS.search(text, max(0, len(text) - _TAIL_CHARS))
-    if ellipsis:
-        text = text[: ellipsis.start()] + (ellipsis.group("end") or "…")
+    text = paragraph
+    if _APPEARED_WORDS.search(text, max(0, len(text) - _TAIL_CHARS)):
+        text = _cut_end(_APPEARED_FIRST, text, "")
+    text = _without_tail(text).strip()
+    if text.endswith(_ELLIPSIS_ENDS):
+        ellipsis = _LONE_ELLIPSIS.search(text, max(0, len(text) - _TAIL_CHARS))
+        if ellipsis:
+            text = text[: ellipsis.start()] + (ellipsis.group("end") or "…")
     if text == "…" or _RELATED_HEADING.match(text):
         return ""
     if _RELATED.match(text) and len(text.split()) <= RELATED_MAX_WORDS:
