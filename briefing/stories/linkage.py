@@ -17,6 +17,7 @@ similar pairs, not n².
 from __future__ import annotations
 
 import heapq
+import math
 
 import numpy as np
 import scipy.sparse as sp
@@ -121,7 +122,7 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
             if average >= threshold:
                 near[g] = total
                 others[merged] = total
-                if average >= threshold + margin / np.sqrt(size[merged] * size[g]):
+                if average >= threshold + margin / math.sqrt(size[merged] * size[g]):
                     heapq.heappush(heap, (-average, min(g, merged), max(g, merged)))
         neighbours.append(near)
         neighbours[a] = neighbours[b] = {}
@@ -144,7 +145,7 @@ class _Rows:
         self._indptr = vectors.indptr
         self._indices = vectors.indices
         self._data = vectors.data
-        self._scratch = np.zeros(vectors.shape[1])
+        self._width = vectors.shape[1]
 
     def _entries(self, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Positions in the CSR arrays of every entry of the rows, and each row's entry count."""
@@ -156,15 +157,11 @@ class _Rows:
     def sums_against(self, group: list[int], others: list[list[int]]) -> list[float]:
         """(Σ rows of group) · (Σ rows of each other group)."""
         mine, _ = self._entries(group)
-        columns = self._indices[mine]
-        np.add.at(self._scratch, columns, self._data[mine])  # the group's sum, dense, for a moment
-        try:
-            flat = [row for other in others for row in other]
-            entries, lengths = self._entries(flat)
-            products = self._data[entries] * self._scratch[self._indices[entries]]
-            per_row = np.zeros(len(flat))
-            np.add.at(per_row, np.repeat(np.arange(len(flat)), lengths), products)
-            bounds = np.cumsum([0, *(len(other) for other in others)])
-            return [float(per_row[bounds[k] : bounds[k + 1]].sum()) for k in range(len(others))]
-        finally:
-            self._scratch[columns] = 0.0
+        # the group's sum, dense (bincount adds in order, as a loop would)
+        total = np.bincount(self._indices[mine], weights=self._data[mine], minlength=self._width)
+        flat = [row for other in others for row in other]
+        entries, lengths = self._entries(flat)
+        products = self._data[entries] * total[self._indices[entries]]
+        per_row = np.bincount(np.repeat(np.arange(len(flat)), lengths), weights=products, minlength=len(flat))
+        bounds = np.cumsum([0, *(len(other) for other in others)])
+        return [float(per_row[bounds[k] : bounds[k + 1]].sum()) for k in range(len(others))]
