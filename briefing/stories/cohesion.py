@@ -145,9 +145,10 @@ def _principal_side(rows: sp.csr_matrix, direction: np.ndarray) -> np.ndarray:
     (power iteration from `direction`)."""
     mean = np.asarray(rows.mean(axis=0)).ravel()
     projection = np.zeros(rows.shape[0])
+    transposed = rows.T  # made once: a sparse matrix's .T is a new object each time
     for _ in range(POWER_STEPS):
-        projection = np.asarray(rows @ direction).ravel() - mean @ direction
-        updated = np.asarray(rows.T @ projection).ravel() - mean * projection.sum()
+        projection = rows @ direction - mean @ direction
+        updated = transposed @ projection - mean * projection.sum()
         norm = np.linalg.norm(updated)
         if norm == 0:
             break
@@ -157,7 +158,10 @@ def _principal_side(rows: sp.csr_matrix, direction: np.ndarray) -> np.ndarray:
 
 
 def _sum(rows: sp.csr_matrix, mask: np.ndarray) -> np.ndarray:
-    return np.asarray(rows[np.flatnonzero(mask)].sum(axis=0)).ravel()
+    """The sum of the rows where `mask` is true (a 0/1 weight per row: the same additions,
+    in the same order, as summing the rows picked out, without copying them)."""
+    summed: np.ndarray = mask.astype(np.float64) @ rows
+    return summed
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -99,10 +99,11 @@ def _dense_rows(counts: sp.csr_matrix, start: int, end: int) -> tuple[np.ndarray
     lo, hi = counts.indptr[start], counts.indptr[end]
     columns = counts.indices[lo:hi]
     used, position = np.unique(columns, return_inverse=True)
-    dense = np.zeros((end - start, len(used)))
     row_of = np.repeat(np.arange(end - start), np.diff(counts.indptr[start : end + 1]))
-    np.add.at(dense, (row_of, position), counts.data[lo:hi])
-    return dense, used
+    cells = np.bincount(
+        row_of * len(used) + position, weights=counts.data[lo:hi], minlength=(end - start) * len(used)
+    )
+    return cells.reshape(end - start, len(used)), used
 
 
 def _candidates(passages: Sequence[Passage], dense: np.ndarray, threshold: float) -> dict[int, float]:
