@@ -145,12 +145,13 @@ class _Rows:
         self._indptr = vectors.indptr
         self._indices = vectors.indices
         self._data = vectors.data
+        self._lengths = np.diff(vectors.indptr)
         self._width = vectors.shape[1]
 
     def _entries(self, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Positions in the CSR arrays of every entry of the rows, and each row's entry count."""
         picked = np.asarray(rows, dtype=np.int64)
-        starts, lengths = self._indptr[picked], np.diff(self._indptr)[picked]
+        starts, lengths = self._indptr[picked], self._lengths[picked]
         offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
         return offsets + np.arange(int(lengths.sum())), lengths
 
