@@ -20,6 +20,7 @@ scored the same on DUC 2006 but took 0.1–2.8 s a topic (docs/benchmarks.md).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -153,6 +154,8 @@ def _sources(
     return sources
 
 
+# The summary and the memory of the same story read the same sentences: each is read once.
+@lru_cache(maxsize=131_072)
 def sentence_concepts(text: str, language: str) -> frozenset[Concept]:
     """The sentence's bigrams of stemmed words, but for those of two stop words ("of the")."""
     stop = stop_words(language)
