@@ -32,6 +32,7 @@ from briefing.stories.linkage import average_linkage
 from briefing.stories.segments import Segment, cut_segments
 from briefing.stories.titles import (
     headline_vectors,
+    heaviest,
     key_terms,
     phrase,
     ranked_headlines,
@@ -280,16 +281,18 @@ def _story(segments: Sequence[Segment], centroid_row: sp.csr_matrix, day: _Day) 
         sources=sources,
         newest=max(published) if published else None,
         language=language,
-        signature=_signature(np.asarray(day.counts[rows].sum(axis=0)).ravel(), centroid, day.stem_of),
+        signature=_signature(day.counts[rows], centroid, day.stem_of),
     )
 
 
 def _signature(
-    counts: np.ndarray, centroid: np.ndarray, stem_of: Sequence[str]
+    counts: sp.csr_matrix, centroid: np.ndarray, stem_of: Sequence[str]
 ) -> tuple[tuple[str, int], ...]:
-    """The story's SIGNATURE_TERMS most telling stems (by their weight in it), with their counts."""
-    order = [c for c in np.argsort(-centroid, kind="stable")[:SIGNATURE_TERMS] if centroid[c] > 0]
-    return tuple((stem_of[c], int(counts[c])) for c in order)
+    """The story's SIGNATURE_TERMS most telling stems (by their weight in it), with their counts
+    in its passages (`counts`: one row per passage)."""
+    order = heaviest(centroid, SIGNATURE_TERMS)
+    totals = np.asarray(counts[:, order].sum(axis=0)).ravel()
+    return tuple((stem_of[c], int(total)) for c, total in zip(order, totals.tolist(), strict=True))
 
 
 def _tying_terms(rows: sp.csr_matrix, centroid: np.ndarray, day: _Day) -> list[tuple[str, ...]]:

@@ -44,8 +44,15 @@ def usual_form(forms: dict[str, int]) -> str:
 
 def key_terms(centroid: np.ndarray, stem_of: Sequence[str], surface: dict[str, str]) -> tuple[str, ...]:
     """The stems that weigh most in the story, as the text spells them."""
-    order = np.argsort(-centroid, kind="stable")[:KEY_TERMS]
-    return tuple(surface.get(stem_of[c], stem_of[c]) for c in order if centroid[c] > 0)
+    return tuple(surface.get(stem_of[c], stem_of[c]) for c in heaviest(centroid, KEY_TERMS))
+
+
+def heaviest(weights: np.ndarray, count: int) -> list[int]:
+    """The columns of the `count` largest positive weights, largest first, between equals the
+    first column (as a stable sort of all of them would give, without sorting the day's terms)."""
+    positive = np.flatnonzero(weights > 0)
+    order = positive[np.argsort(-weights[positive], kind="stable")[:count]]
+    return [int(c) for c in order]
 
 
 def ranked_headlines(
