@@ -25,6 +25,7 @@ from briefing.errors import UnknownLanguageError
 # ("NATO-KFOR" → NATO, KFOR) so compounds match their parts.
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_APOSTROPHES = ("'", "’")  # one of them is next to last in every word _POSSESSIVE changes
 
 AUTO = "auto"  # `language: auto`: each article's language is detected
 # ISO 639-1 codes of the supported languages; `language: de` means german.
@@ -325,7 +326,7 @@ def words(text: str) -> list[str]:
     found = _WORD.findall(text)
     if "'" not in text and "’" not in text:
         return found  # nothing to drop (most text): no regex per word
-    return [_POSSESSIVE.sub("", w) for w in found]
+    return [_POSSESSIVE.sub("", w) if w[-2:-1] in _APOSTROPHES else w for w in found]
 
 
 # Function words sumy's lists lack (its French and Spanish lists miss "de" and "un",
