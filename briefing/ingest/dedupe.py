@@ -17,7 +17,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -223,9 +222,19 @@ def _shingles(words: list[str]) -> np.ndarray:
     return np.unique(mixed)
 
 
-@lru_cache(maxsize=200_000)
-def _hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+class _WordHashes(dict[str, int]):
+    """Each word's 64-bit hash, made once: looked up by dict.__getitem__ (C, no wrapper call),
+    forgotten all at once past WORD_HASHES words (a long-lived process reads many days)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= WORD_HASHES:
+            self.clear()
+        hashed = self[word] = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+        return hashed
+
+
+WORD_HASHES = 200_000
+_hash = _WordHashes().__getitem__
 
 
 def _bands(shingles: np.ndarray) -> list[tuple[int, bytes]]:
