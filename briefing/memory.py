@@ -73,8 +73,11 @@ def article_key(article: Article) -> str:
     """The same article on another day: its URL, or for a file the fingerprint of its words."""
     if article.url:
         return article.url
-    words = " ".join(_WORDS.findall(" ".join(article.paragraphs).lower()))
-    return "text:" + hashlib.sha256(words.encode()).hexdigest()[:24]
+    fingerprint = article.fingerprint  # made as it was read, of the same words
+    if not fingerprint:
+        words = " ".join(_WORDS.findall(" ".join(article.paragraphs).lower()))
+        fingerprint = hashlib.sha256(words.encode()).hexdigest()
+    return "text:" + fingerprint[:24]
 
 
 def remember(briefing: Briefing) -> list[Remembered]:

@@ -33,6 +33,9 @@ class Article:
     # filtered with this language's tools.
     language: str = "english"
     title_from_text: bool = False  # no headline was given: the title is the opening of the text
+    # The SHA-256 of its lower-cased words (ingest/dedupe.py text_print), made once when it
+    # is read; "" for an article made elsewhere (memory.article_key then makes it).
+    fingerprint: str = ""
 
 
 class PassageKind(StrEnum):

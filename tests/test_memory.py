@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,11 @@ import pytest
 
 from briefing.cli import main
 from briefing.config import parse_config
+from briefing.ingest import ingest
 from briefing.language import content_stems
+from briefing.memory import article_key
 from briefing.summarise import similarity
-from builders import REPO, write_config
+from builders import REPO, SEED_KOSOVO, SEED_TWO_STORIES, write_config
 
 DAY1, DAY2 = "2026-11-26", "2026-11-27"
 FOLLOW_UP = REPO / "examples" / "day2" / "003_kosovo_agreement.txt"
@@ -252,3 +255,16 @@ def test_between_stories_as_big_the_one_the_reader_follows_comes_first() -> None
         ("kosovo", "developing"),
         ("fresh", "new"),
     ]
+
+
+def test_a_read_article_keeps_the_memory_key_earlier_versions_stored(tmp_path: Path) -> None:
+    # Memory files hold "text:" + the SHA-256 of a file article's words; the print made
+    # while reading must give that same key, or yesterday's articles would look new.
+    for seed in (SEED_KOSOVO, SEED_TWO_STORIES):
+        shutil.copy(seed, tmp_path / seed.name)
+    config = parse_config({"sources": [{"path": "*.txt"}]}, base_dir=tmp_path)
+    articles = ingest(config.ingest).articles
+    assert len(articles) == 2 and all(article.fingerprint for article in articles)
+    for article in articles:
+        assert article_key(article) == article_key(replace(article, fingerprint=""))
+        assert article_key(article).startswith("text:")

@@ -159,7 +159,8 @@ def deduplicate(
             duplicates.append(Duplicate(candidate, kept[match].id, _where(kept[match]), why))
             continue
         index = len(kept)
-        kept.append(replace(candidate, id=article_id(article_key(candidate.url, fingerprint), ids)))
+        ident = article_id(article_key(candidate.url, fingerprint), ids)
+        kept.append(replace(candidate, id=ident, fingerprint=fingerprint))
         shingle_sets.append(shingles)
         for key in urls:
             by_url.setdefault(key, index)
