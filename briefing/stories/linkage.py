@@ -89,6 +89,11 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
         if dot >= threshold + margin
     ]
     heapq.heapify(heap)
+    # How many heap entries name each group: when a group merges, its entries go stale, and
+    # once stale entries may be half the heap they are dropped at once (not popped one by
+    # one). The entries are all distinct, so the order of the live ones is the same.
+    entries = _entry_counts(heap, n)
+    stale = 0
     rows = _Rows(vectors)
 
     def cross(group: int, others: list[int]) -> list[float]:
@@ -102,6 +107,8 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
         if not (alive[a] and alive[b]):
             continue  # one of the two has merged since; its new group has its own entries
         merged = len(size)
+        stale += entries[a] + entries[b]
+        entries.append(0)
         size.append(size[a] + size[b])
         members.append(members[a] + members[b])
         alive.append(True)
@@ -124,9 +131,15 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
                 others[merged] = total
                 if average >= threshold + margin / math.sqrt(size[merged] * size[g]):
                     heapq.heappush(heap, (-average, min(g, merged), max(g, merged)))
+                    entries[g] += 1
+                    entries[merged] += 1
         neighbours.append(near)
         neighbours[a] = neighbours[b] = {}
         members[a] = members[b] = []
+        if 2 * stale > len(heap):
+            heap = [entry for entry in heap if alive[entry[1]] and alive[entry[2]]]
+            heapq.heapify(heap)
+            entries, stale = _entry_counts(heap, len(size)), 0
     labels = np.empty(n, dtype=np.int64)
     numbers: dict[int, int] = {}
     group_of = np.empty(n, dtype=np.int64)
@@ -136,6 +149,15 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
     for row in range(n):
         labels[row] = numbers.setdefault(int(group_of[row]), len(numbers))
     return labels
+
+
+def _entry_counts(heap: list[tuple[float, int, int]], groups: int) -> list[int]:
+    """How many of the heap's entries name each of the groups."""
+    counts = [0] * groups
+    for _, i, j in heap:
+        counts[i] += 1
+        counts[j] += 1
+    return counts
 
 
 class _Rows:
