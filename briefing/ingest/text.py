@@ -150,6 +150,8 @@ def parse_plain_text(text: str) -> ParsedText:
 
 def strip_source_tag(paragraph: str) -> tuple[str, str | None]:
     """Remove a leading, trailing or lone `/Source/` tag; return (text, source)."""
+    if "/" not in paragraph:  # (most paragraphs: no pattern need search them)
+        return paragraph, None
     for pattern in (_ONLY_TAG, _LEADING_TAG, _TRAILING_TAG):
         match = pattern.search(paragraph)
         if match:
