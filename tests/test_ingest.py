@@ -19,7 +19,7 @@ from briefing.errors import ConfigError
 from briefing.ingest import Ingested, ingest
 from briefing.ingest import text as text_module
 from briefing.ingest.metadata import strip_site_suffix
-from briefing.ingest.text import parse_plain_text, strip_read_more
+from briefing.ingest.text import ends_like_sentence, is_headline_like, parse_plain_text, strip_read_more
 from briefing.models import Article, SkipKind
 from builders import SEED_KOSOVO, SEED_TWO_STORIES, write_article
 
@@ -485,3 +485,25 @@ def test_read_more_is_cut_where_a_search_of_the_whole_tail_would_cut(pieces: lis
 
     paragraph = "word " * (pad // 5) + " ".join(pieces)
     assert strip_read_more(paragraph) == searched(paragraph)
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("He resigned.", True),
+        ('She said "no."', True),
+        ("Is it over?)]", True),
+        ("And then…", True),
+        ("Wait!\n", True),
+        ("Minister resigns", False),
+        ("Minister resigns (AP)", False),
+        ("“Quoted headline”", False),
+        ("", False),
+        ('"."', True),
+        ("Two breaks.\n\n", True),  # as a sentence: stripped first
+    ],
+)
+def test_a_sentence_ends_in_a_full_stop_mark_before_closing_quotes_or_brackets(text: str, ends: bool) -> None:
+    assert ends_like_sentence(text) is ends
+    if "\n\n" not in text:
+        assert is_headline_like(text) is not ends

@@ -25,7 +25,8 @@ _TRAILING_TAG = re.compile(rf"(?:^|\s){_TAG}$")
 _ONLY_TAG = re.compile(rf"^{_TAG}$")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
-_FINAL = re.compile(r"[.!?…](?:[\"'”’»)\]]*)$")
+_FINAL_MARKS = (".", "!", "?", "…")  # a sentence ends with one, then perhaps quotes or brackets
+_CLOSERS = "\"'”’»)]"
 HEADLINE_MAX_WORDS = 25
 # A line with no sentence ending and at most this many words is a headline even inside a
 # page's or a file's running text (a subhead); longer ones are text that lost its full stop.
@@ -79,7 +80,7 @@ def decode(data: bytes, name: str, language: str = "english") -> Decoded:
 
 def is_headline_like(text: str) -> bool:
     """A short line that does not end like a sentence: a headline or a truncated one."""
-    return len(text.split()) <= HEADLINE_MAX_WORDS and not _FINAL.search(text)
+    return len(text.split()) <= HEADLINE_MAX_WORDS and not _ends_final(text)
 
 
 def is_short_headline(text: str) -> bool:
@@ -88,7 +89,14 @@ def is_short_headline(text: str) -> bool:
 
 
 def ends_like_sentence(text: str) -> bool:
-    return bool(_FINAL.search(text.rstrip()))
+    return _ends_final(text.rstrip())
+
+
+def _ends_final(text: str) -> bool:
+    """Whether the text ends in . ! ? or …, then only closing quotes or brackets (and at most
+    one line break): the search of `[.!?…][closers]*$`, without trying every character."""
+    rest = text.removesuffix("\n").rstrip(_CLOSERS)
+    return rest[-1:] in _FINAL_MARKS
 
 
 @dataclass(frozen=True, slots=True)
