@@ -149,7 +149,8 @@ _TITLES: dict[str, str] = {
     "swedish": "dr prof resp ca",
     "greek": "κ κα δρ καθ",
 }
-_FINAL_WORD = re.compile(r"(?:^|[\s(\[\"'“‘«])([^\W\d_]+)\.[\"'”’»)\]]*$")
+_WORD_OPENERS = "([\"'“‘«"  # what may stand before the last word, besides a space
+_CLOSERS = "\"'”’»)]"
 _FINAL_DAY = re.compile(r"(?:^|\s)(?:[0-3]?\d)\.$")
 _INITIAL_END = re.compile(r"(?:^|\s)[^\W\d_a-z]{1,2}\.$")
 _INITIAL_START = re.compile(r"^[^\W\d_a-z]{1,2}\.(?:[\s,;:]|$)")
@@ -221,8 +222,7 @@ def _continues(before: str, after: str, language: str) -> bool:
     before = before.rstrip()[-60:]  # only its last words matter: linear in any paragraph
     if not before.endswith(".") or before.endswith(".."):
         return False
-    final = _FINAL_WORD.search(before)
-    word = final.group(1) if final else ""
+    word = _final_word(before)
     if word and never_ends_sentence(word, language):
         return True
     first = _FIRST_WORD.match(after[:60])
@@ -313,8 +313,23 @@ def _after_units(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def ends_inside_sentence(text: str, language: str) -> bool:
     """A piece that stops at a title or initial that never ends a sentence ("… Mr.")."""
-    final = _FINAL_WORD.search(text.rstrip()[-60:])
-    return bool(final and never_ends_sentence(final.group(1), language))
+    word = _final_word(text.rstrip()[-60:])
+    return bool(word and never_ends_sentence(word, language))
+
+
+def _final_word(text: str) -> str:
+    """The word a text ends with before a period (and closing quotes or brackets), standing
+    after a space, an opening quote or bracket, or at the start ("Mr" of "… Mr."), else "".
+    Read from the end, not searched for from every character."""
+    rest = text.removesuffix("\n").rstrip(_CLOSERS)
+    if not rest.endswith("."):
+        return ""
+    end = start = len(rest) - 1
+    while start > 0 and rest[start - 1].isalnum() and not rest[start - 1].isdecimal():  # [^\W\d_]
+        start -= 1
+    if start == end or (start > 0 and not (rest[start - 1].isspace() or rest[start - 1] in _WORD_OPENERS)):
+        return ""
+    return rest[start:end]
 
 
 def split_sentences(text: str, language: str = "english") -> list[str]:

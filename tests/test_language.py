@@ -12,6 +12,7 @@ from briefing.ingest import ingest
 from briefing.language import (
     content_stems,
     detect_language,
+    ends_inside_sentence,
     guess_language,
     is_stop_word,
     resolve_language,
@@ -245,3 +246,22 @@ def test_a_paragraph_is_split_as_punkt_splits_it_even_on_the_short_path(language
     tokenizer = _sentence_tokenizer(language)
     punkt = [p for a, b in tokenizer.span_tokenize(text) for p in _after_units(text, a, b)]
     assert split_sentences(text, language) == [text[a:b] for a, b in punkt] == [text.rstrip()]
+
+
+@pytest.mark.parametrize(
+    ("text", "inside"),
+    [
+        ("He met Mr.", True),
+        ("Mr.", True),
+        ('The letter was signed "Dr.', True),
+        ("He met (Mr.)", True),
+        ("He met Mr. ", True),
+        ("It ended.", False),
+        ("He met e-Mr.", False),  # a title is a word of its own
+        ("It cost 5.", False),
+        ("He met Mr", False),
+        ("", False),
+    ],
+)
+def test_a_piece_ends_inside_a_sentence_at_a_title_standing_as_a_word(text: str, inside: bool) -> None:
+    assert ends_inside_sentence(text, "english") is inside
