@@ -28,6 +28,8 @@ BLOCK_ROWS = 1024
 # The day's rows are taken in this many stretches, each multiplied only with the rows from
 # its start on (one copy of that part of the matrix at a time).
 TAIL_STRETCHES = 8
+# Similar pairs turned into Python numbers at a time.
+PAIR_STRETCH = 1 << 20
 
 
 def similar_pairs(vectors: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -77,17 +79,21 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
     # Group g's neighbours: the groups it is on average at least `threshold` alike,
     # with the exact sum of the pairwise similarities between the two.
     neighbours: list[dict[int, float]] = [{} for _ in range(n)]
-    for i, j, dot in zip(first.tolist(), second.tolist(), dots.tolist(), strict=True):
-        neighbours[i][j] = dot
-        neighbours[j][i] = dot
+    heap: list[tuple[float, int, int]] = []
+    # The pairs as Python numbers a stretch at a time: a day's millions of pairs are never
+    # all in three lists of Python objects at once.
+    for start in range(0, len(first), PAIR_STRETCH):
+        stretch = slice(start, start + PAIR_STRETCH)
+        for i, j, dot in zip(
+            first[stretch].tolist(), second[stretch].tolist(), dots[stretch].tolist(), strict=True
+        ):
+            neighbours[i][j] = dot
+            neighbours[j][i] = dot
+            if dot >= threshold + margin:
+                heap.append((-dot, i, j))
     size = [1] * n
     members: list[list[int]] = [[i] for i in range(n)]
     alive = [True] * n
-    heap = [
-        (-dot, i, j)
-        for i, j, dot in zip(first.tolist(), second.tolist(), dots.tolist(), strict=True)
-        if dot >= threshold + margin
-    ]
     heapq.heapify(heap)
     # How many heap entries name each group: when a group merges, its entries go stale, and
     # once stale entries may be half the heap they are dropped at once (not popped one by
