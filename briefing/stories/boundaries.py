@@ -77,7 +77,7 @@ def _cheapest(cost: np.ndarray, per_segment: float) -> list[int]:
     n = cost.shape[0] - 1
     best = [0.0] + [math.inf] * n
     back = [0] * (n + 1)
-    columns = cost.T.tolist()
+    columns = cost[: PYTHON_STEPS + 1, : PYTHON_STEPS + 1].T.tolist()  # the short rows' costs
     for b in range(1, n + 1):
         if b <= PYTHON_STEPS:  # a short row: plain floats beat an array operation's overhead
             above = columns[b][:b]
