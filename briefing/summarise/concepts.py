@@ -155,7 +155,7 @@ def _sources(
 
 
 # The summary and the memory of the same story read the same sentences: each is read once.
-@lru_cache(maxsize=131_072)
+@lru_cache(maxsize=32_768)  # about 2 KB each: tens of MB at most
 def sentence_concepts(text: str, language: str) -> frozenset[Concept]:
     """The sentence's bigrams of stemmed words, but for those of two stop words ("of the")."""
     stop = stop_words(language)
