@@ -8,6 +8,7 @@ splitter into sumy through its tokenizer interface.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -150,7 +151,7 @@ _TITLES: dict[str, str] = {
     "greek": "κ κα δρ καθ",
 }
 _WORD_OPENERS = "([\"'“‘«"  # what may stand before the last word, besides a space
-_CLOSERS = "\"'”’»)]"
+CLOSING_MARKS = "\"'”’»)]"  # quotes and brackets that may follow a sentence's final mark
 _FINAL_DAY = re.compile(r"(?:^|\s)(?:[0-3]?\d)\.$")
 _INITIAL_END = re.compile(r"(?:^|\s)[^\W\d_a-z]{1,2}\.$")
 _INITIAL_START = re.compile(r"^[^\W\d_a-z]{1,2}\.(?:[\s,;:]|$)")
@@ -321,7 +322,7 @@ def _final_word(text: str) -> str:
     """The word a text ends with before a period (and closing quotes or brackets), standing
     after a space, an opening quote or bracket, or at the start ("Mr" of "… Mr."), else "".
     Read from the end, not searched for from every character."""
-    rest = text.removesuffix("\n").rstrip(_CLOSERS)
+    rest = text.removesuffix("\n").rstrip(CLOSING_MARKS)
     if not rest.endswith("."):
         return ""
     end = start = len(rest) - 1
@@ -330,6 +331,16 @@ def _final_word(text: str) -> str:
     if start == end or (start > 0 and not (rest[start - 1].isspace() or rest[start - 1] in _WORD_OPENERS)):
         return ""
     return rest[start:end]
+
+
+_PRINT_WORDS = re.compile(r"\w+")
+
+
+def word_print(paragraphs: Sequence[str]) -> tuple[list[str], str]:
+    """A text's lower-cased words (digits too) and the SHA-256 of them: what near-duplicates
+    are compared by and what the memory knows a file article by (`Article.fingerprint`)."""
+    found = _PRINT_WORDS.findall(" ".join(paragraphs).lower())
+    return found, hashlib.sha256(" ".join(found).encode()).hexdigest()
 
 
 def split_sentences(text: str, language: str = "english") -> list[str]:

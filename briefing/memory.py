@@ -21,8 +21,6 @@ briefing.json stay the same while its title changes.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -31,6 +29,7 @@ from itertools import groupby
 import numpy as np
 import scipy.sparse as sp
 
+from briefing.language import word_print
 from briefing.models import Article, Briefing, PassageKind, Story, StoryStatus
 from briefing.summarise import story_concepts
 from briefing.vectors import normalise_rows
@@ -51,7 +50,6 @@ CONTINUES_SIMILARITY = 0.2
 # 3 of 28 new stories developing either way (2 before on the second); docs/benchmarks.md.
 CONTINUES_FLOOR = 0.16
 CONTINUES_MARGIN = 1.5
-_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +71,7 @@ def article_key(article: Article) -> str:
     """The same article on another day: its URL, or for a file the fingerprint of its words."""
     if article.url:
         return article.url
-    fingerprint = article.fingerprint  # made as it was read, of the same words
-    if not fingerprint:
-        words = " ".join(_WORDS.findall(" ".join(article.paragraphs).lower()))
-        fingerprint = hashlib.sha256(words.encode()).hexdigest()
+    fingerprint = article.fingerprint or word_print(article.paragraphs)[1]  # made as it was read
     return "text:" + fingerprint[:24]
 
 

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
+from briefing.language import word_print
 from briefing.models import Article
 
 SHINGLE_WORDS = 5
@@ -38,7 +39,6 @@ _TRACKING_NAMES = (
 )
 TRACKING_PARAMETERS = frozenset(_TRACKING_NAMES.split())
 _TRACKING_FAMILIES = re.compile(r"^(?:utm_[a-z_]+|at_custom\d*)$", re.IGNORECASE)
-_WORDS = re.compile(r"\w+")
 _rng = np.random.default_rng(20260601)  # fixed: the same text always gets the same signature
 _MULTIPLIERS = _rng.integers(1, 2**63, size=_BANDS * _ROWS, dtype=np.uint64) | np.uint64(1)
 _OFFSETS = _rng.integers(0, 2**63, size=_BANDS * _ROWS, dtype=np.uint64)
@@ -117,15 +117,10 @@ class TextPrint:
 
 
 def text_print(article: Article) -> TextPrint:
-    words = _WORDS.findall(" ".join(article.paragraphs).lower())
+    words, fingerprint = word_print(article.paragraphs)
     shingles = _shingles(words)
     comparable = len(words) >= MIN_COMPARED_WORDS and len(shingles) >= MIN_SHINGLES
-    return TextPrint(
-        len(words),
-        hashlib.sha256(" ".join(words).encode()).hexdigest(),
-        shingles,
-        tuple(_bands(shingles)) if comparable else (),
-    )
+    return TextPrint(len(words), fingerprint, shingles, tuple(_bands(shingles)) if comparable else ())
 
 
 def deduplicate(

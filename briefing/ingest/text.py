@@ -15,7 +15,7 @@ from datetime import datetime
 from charset_normalizer import from_bytes
 
 from briefing.errors import SourceError
-from briefing.language import split_sentences
+from briefing.language import CLOSING_MARKS, split_sentences
 from briefing.models import Article
 
 # A source tag as news wires print it: "/Telegraph/" alone, leading or trailing a paragraph.
@@ -26,7 +26,6 @@ _ONLY_TAG = re.compile(rf"^{_TAG}$")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
 _FINAL_MARKS = (".", "!", "?", "…")  # a sentence ends with one, then perhaps quotes or brackets
-_CLOSERS = "\"'”’»)]"
 HEADLINE_MAX_WORDS = 25
 # A line with no sentence ending and at most this many words is a headline even inside a
 # page's or a file's running text (a subhead); longer ones are text that lost its full stop.
@@ -95,7 +94,7 @@ def ends_like_sentence(text: str) -> bool:
 def _ends_final(text: str) -> bool:
     """Whether the text ends in . ! ? or …, then only closing quotes or brackets (and at most
     one line break): the search of `[.!?…][closers]*$`, without trying every character."""
-    rest = text.removesuffix("\n").rstrip(_CLOSERS)
+    rest = text.removesuffix("\n").rstrip(CLOSING_MARKS)
     return rest[-1:] in _FINAL_MARKS
 
 
