@@ -183,6 +183,38 @@ def test_average_linkage_groups_as_scipy_does() -> None:
         assert len(set(ours.tolist())) > 1
 
 
+def naive_linkage(similarity: np.ndarray, threshold: float, margin: float) -> list[set[int]]:
+    """Average linkage by its definition: merge the most alike two groups whose average
+    similarity clears threshold + margin / sqrt(m n), until none does."""
+    groups = [{i} for i in range(len(similarity))]
+    while True:
+        best, pair = -np.inf, None
+        for x in range(len(groups)):
+            for y in range(x + 1, len(groups)):
+                a, b = sorted(groups[x]), sorted(groups[y])
+                average = similarity[np.ix_(a, b)].mean()
+                if average >= threshold + margin / np.sqrt(len(a) * len(b)) and average > best:
+                    best, pair = average, (x, y)
+        if pair is None:
+            return groups
+        x, y = pair
+        groups[x] |= groups.pop(y)
+
+
+def test_average_linkage_with_a_margin_merges_as_its_definition_says() -> None:
+    rng = np.random.default_rng(11)
+    centres = rng.random((5, 30)) ** 3
+    rows = np.vstack([centres[k % 5] + 0.4 * rng.random(30) ** 4 for k in range(40)])
+    vectors = normalise_rows(sp.csr_matrix(rows * (rng.random(rows.shape) > 0.4)))
+    similarity = (vectors @ vectors.T).toarray()
+    for threshold, margin in ((0.4, 0.0), (0.4, 0.2), (0.55, 0.1), (0.6, 0.2), (0.7, 0.1)):
+        labels = average_linkage(vectors, threshold, margin)
+        ours = sorted(sorted(np.flatnonzero(labels == g).tolist()) for g in set(labels.tolist()))
+        theirs = sorted(sorted(group) for group in naive_linkage(similarity, threshold, margin))
+        assert ours == theirs, (threshold, margin)
+        assert 1 < len(ours) < len(rows)
+
+
 def test_the_threshold_comes_from_the_day_within_its_bounds() -> None:
     rng = np.random.default_rng(5)
     loose = normalise_rows(sp.csr_matrix(rng.random((50, 30))))  # everything alike

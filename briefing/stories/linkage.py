@@ -28,8 +28,6 @@ BLOCK_ROWS = 1024
 # The day's rows are taken in this many stretches, each multiplied only with the rows from
 # its start on (one copy of that part of the matrix at a time).
 TAIL_STRETCHES = 8
-# Similar pairs turned into Python numbers at a time.
-PAIR_STRETCH = 1 << 20
 
 
 def similar_pairs(vectors: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -76,31 +74,37 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
     vectors = sp.csr_matrix(vectors, dtype=np.float64)
     vectors.sum_duplicates()
     first, second, dots = similar_pairs(vectors, threshold)
-    # Group g's neighbours: the groups it is on average at least `threshold` alike,
-    # with the exact sum of the pairwise similarities between the two.
+    # The similar pairs of single rows stay in arrays (a day of 10^5 articles has tens of
+    # millions): each row's neighbours as a symmetric CSR, and the pairs close enough to merge
+    # in the order a heap would give them. Only groups made by merging get Python dicts.
+    pairs = _Pairs(n, first, second, dots)
+    queue = _Queue(first, second, dots, threshold + margin)
+    del first, second, dots
+    # Group g's neighbours: the groups it is on average at least `threshold` alike, with the
+    # exact sum of the pairwise similarities between the two. For a single row, its pairs with
+    # the rows still single, and in `neighbours[g]` only the merged groups; for a merged group,
+    # all of them in `neighbours[g]`.
     neighbours: list[dict[int, float]] = [{} for _ in range(n)]
+    # Entries pushed for merged groups (the pairs of single rows are in `queue`).
     heap: list[tuple[float, int, int]] = []
-    # The pairs as Python numbers a stretch at a time: a day's millions of pairs are never
-    # all in three lists of Python objects at once.
-    for start in range(0, len(first), PAIR_STRETCH):
-        stretch = slice(start, start + PAIR_STRETCH)
-        for i, j, dot in zip(
-            first[stretch].tolist(), second[stretch].tolist(), dots[stretch].tolist(), strict=True
-        ):
-            neighbours[i][j] = dot
-            neighbours[j][i] = dot
-            if dot >= threshold + margin:
-                heap.append((-dot, i, j))
     size = [1] * n
     members: list[list[int]] = [[i] for i in range(n)]
-    alive = [True] * n
-    heapq.heapify(heap)
+    alive = np.zeros(2 * n, dtype=bool)  # n rows make at most n - 1 merged groups
+    alive[:n] = True
     # How many heap entries name each group: when a group merges, its entries go stale, and
     # once stale entries may be half the heap they are dropped at once (not popped one by
     # one). The entries are all distinct, so the order of the live ones is the same.
-    entries = _entry_counts(heap, n)
+    entries = [0] * n
     stale = 0
     rows = _Rows(vectors)
+
+    def near(group: int) -> dict[int, float]:
+        """All of the group's neighbours, with their sums."""
+        if group >= n:
+            return neighbours[group]
+        found = pairs.live(group, alive)
+        found.update(neighbours[group])
+        return found
 
     def cross(group: int, others: list[int]) -> list[float]:
         """Exact sums of pairwise similarities between `group` and each of `others`."""
@@ -108,24 +112,32 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
             return []
         return rows.sums_against(members[group], [members[other] for other in others])
 
-    while heap:
-        _, a, b = heapq.heappop(heap)
-        if not (alive[a] and alive[b]):
-            continue  # one of the two has merged since; its new group has its own entries
+    while True:
+        # The best of the queue's first live pair and the heap's first entry (live or not).
+        head = queue.head(alive)
+        if heap and (head is None or heap[0] < head):
+            _, a, b = heapq.heappop(heap)
+            if not (alive[a] and alive[b]):
+                continue  # one of the two has merged since; its new group has its own entries
+        elif head is not None:
+            _, a, b = head
+            queue.advance()
+        else:
+            break
         merged = len(size)
         stale += entries[a] + entries[b]
         entries.append(0)
         size.append(size[a] + size[b])
         members.append(members[a] + members[b])
-        alive.append(True)
         alive[a] = alive[b] = False
-        near_a, near_b = neighbours[a], neighbours[b]
+        alive[merged] = True
+        near_a, near_b = near(a), near(b)
         around = sorted((set(near_a) | set(near_b)) - {a, b})
         only_b = [g for g in around if g not in near_a]
         only_a = [g for g in around if g not in near_b]
         from_a = dict(zip(only_b, cross(a, only_b), strict=True))
         from_b = dict(zip(only_a, cross(b, only_a), strict=True))
-        near: dict[int, float] = {}
+        near_merged: dict[int, float] = {}
         for g in around:
             total = near_a.get(g, from_a.get(g, 0.0)) + near_b.get(g, from_b.get(g, 0.0))
             others = neighbours[g]
@@ -133,13 +145,13 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
             others.pop(b, None)
             average = total / (size[merged] * size[g])
             if average >= threshold:
-                near[g] = total
+                near_merged[g] = total
                 others[merged] = total
                 if average >= threshold + margin / math.sqrt(size[merged] * size[g]):
                     heapq.heappush(heap, (-average, min(g, merged), max(g, merged)))
                     entries[g] += 1
                     entries[merged] += 1
-        neighbours.append(near)
+        neighbours.append(near_merged)
         neighbours[a] = neighbours[b] = {}
         members[a] = members[b] = []
         if 2 * stale > len(heap):
@@ -164,6 +176,63 @@ def _entry_counts(heap: list[tuple[float, int, int]], groups: int) -> list[int]:
         counts[i] += 1
         counts[j] += 1
     return counts
+
+
+class _Pairs:
+    """The similar pairs of single rows, each row's as a stretch of two arrays (a symmetric CSR)."""
+
+    def __init__(self, n: int, first: np.ndarray, second: np.ndarray, dots: np.ndarray) -> None:
+        ends = np.concatenate([first, second])
+        order = np.argsort(ends, kind="stable")
+        self._indptr = np.concatenate([[0], np.cumsum(np.bincount(ends, minlength=n))])
+        del ends
+        self._rows = np.concatenate([second, first])[order].astype(np.int32)
+        self._dots = np.concatenate([dots, dots])[order]
+
+    def live(self, row: int, alive: np.ndarray) -> dict[int, float]:
+        """The row's pairs with rows that are still single (not yet merged into a group)."""
+        start, end = self._indptr[row], self._indptr[row + 1]
+        others = self._rows[start:end]
+        kept = alive[others]
+        return dict(zip(others[kept].tolist(), self._dots[start:end][kept].tolist(), strict=True))
+
+
+class _Queue:
+    """The pairs of single rows at least `bar` alike, in the order a heap of (-dot, i, j) pops
+    them; pairs that name a merged row are passed over."""
+
+    LOOK = 256  # pairs checked at a time for a live one
+
+    def __init__(self, first: np.ndarray, second: np.ndarray, dots: np.ndarray, bar: float) -> None:
+        close = np.flatnonzero(dots >= bar)
+        order = close[np.lexsort((second[close], first[close], -dots[close]))]
+        self._negated = -dots[order]
+        self._first = first[order].astype(np.int32)
+        self._second = second[order].astype(np.int32)
+        self._at = 0
+        self._head: tuple[float, int, int] | None = None
+
+    def head(self, alive: np.ndarray) -> tuple[float, int, int] | None:
+        """The first pair whose rows are both still single, as the heap's tuple; None at the end."""
+        if self._head is not None and alive[self._head[1]] and alive[self._head[2]]:
+            return self._head
+        total = len(self._negated)
+        while self._at < total:
+            end = min(self._at + self.LOOK, total)
+            live = alive[self._first[self._at : end]] & alive[self._second[self._at : end]]
+            if live.any():
+                self._at += int(live.argmax())
+                k = self._at
+                self._head = (float(self._negated[k]), int(self._first[k]), int(self._second[k]))
+                return self._head
+            self._at = end
+        self._head = None
+        return None
+
+    def advance(self) -> None:
+        """Pass the head (it has just merged)."""
+        self._at += 1
+        self._head = None
 
 
 class _Rows:
