@@ -643,8 +643,8 @@ class Config(_Section):
     window: WindowConfig = WindowConfig()
     fetch: FetchConfig = FetchConfig()
     workers: int | Literal["auto"] = Field(default="auto")
-    """processes that read a large day's articles side by side (400 or more): `auto`, one per core
-    (up to 8), or a number; `1` reads in one process"""
+    """processes that read a large day's articles side by side (400 or more), and threads that find
+    its similar articles: `auto`, one per core (up to 8), or a number; `1` does all in one"""
 
     @field_validator("workers", mode="before")
     @classmethod

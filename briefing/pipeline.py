@@ -21,6 +21,7 @@ from briefing.ingest.window import EVERYTHING, Window
 from briefing.language import majority_language
 from briefing.memory import Recognised, Remembered, recognise
 from briefing.models import Article, Briefing, Passage, Section, Sentence, Story, StoryStatus
+from briefing.parallel import worker_count
 from briefing.progress import step, tracked
 from briefing.progress import wanted as progress_wanted
 from briefing.segment import segment
@@ -148,6 +149,7 @@ def group(
             passages,
             cuts=topic_cuts(passages, labels.labels),
             similarity=config.stories.fixed_similarity,
+            threads=worker_count(config.workers),
         )
     known = recognise(found, articles, earlier, day) if day is not None else Recognised(found, {}, {})
     stories = known.stories

@@ -15,7 +15,7 @@ from briefing.ingest.text import parse_plain_text
 from briefing.models import Article, Story
 from briefing.segment import segment
 from briefing.stories import MAX_SIMILARITY, MIN_SIMILARITY, find_stories, story_threshold
-from briefing.stories.linkage import average_linkage
+from briefing.stories.linkage import average_linkage, similar_pairs
 from briefing.stories.titles import phrase
 from briefing.vectors import normalise_rows
 from builders import REPO, SEED_KOSOVO, SEED_TWO_STORIES, SHARED_EVAL
@@ -181,6 +181,25 @@ def test_average_linkage_groups_as_scipy_does() -> None:
         same = ours[:, None] == ours[None, :]
         assert (same == (theirs[:, None] == theirs[None, :])).all()
         assert len(set(ours.tolist())) > 1
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_similar_pairs_are_every_pair_at_or_above_the_threshold_with_its_exact_dot(threads: int) -> None:
+    rng = np.random.default_rng(7)
+    rows = rng.random((300, 500)) * (rng.random((300, 500)) > 0.9)
+    rows[[4, 150]] = 0.0  # rows with no terms
+    vectors = normalise_rows(sp.csr_matrix(rows))
+    product = (vectors @ vectors.T).tocoo()  # SciPy's own sums
+    upper = product.row < product.col
+    threshold = float(np.sort(product.data[upper])[-400])  # one pair exactly at it
+    expected = upper & (product.data >= threshold)
+    first, second, dots = similar_pairs(vectors, threshold, threads)
+    found = dict(zip(zip(first.tolist(), second.tolist(), strict=True), dots.tolist(), strict=True))
+    pairs = zip(product.row[expected].tolist(), product.col[expected].tolist(), strict=True)
+    # the same pairs, and (compared as floats) the same dots to the last bit
+    assert found == dict(zip(pairs, product.data[expected].tolist(), strict=True))
+    assert len(found) == len(first) >= 400
+    assert similar_pairs(vectors[:3], 2.0, threads)[0].size == 0
 
 
 def naive_linkage(similarity: np.ndarray, threshold: float, margin: float) -> list[set[int]]:

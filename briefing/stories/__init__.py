@@ -75,13 +75,15 @@ def find_stories(
     *,
     cuts: Mapping[int, Collection[int]] | None = None,
     similarity: float | None = None,
+    threads: int = 1,
 ) -> tuple[Story, ...]:
     """The day's stories, most important first.
 
     `passages` are each article's passages in reading order; `cuts` maps an
     article's number to passage indices that must start a new segment;
     `similarity` fixes the average cosine at which groups are one story
-    (None: from the day, see `story_threshold`).
+    (None: from the day, see `story_threshold`); `threads` find the similar segments
+    (the stories are the same for any number).
     """
     flat = [p for ps in passages for p in ps]
     if not flat:
@@ -106,7 +108,7 @@ def find_stories(
     vectors = _weighted(sp.csr_matrix(membership(rows_of, counts.shape[0]) @ counts), weights)
     # The margin never lifts the bar above MAX_SIMILARITY: any two reports of one event clear that.
     margin = max(0.0, min(MARGIN_SHARE * threshold, MAX_SIMILARITY - threshold))
-    labels = average_linkage(vectors, threshold, margin)
+    labels = average_linkage(vectors, threshold, margin, threads)
 
     passage_vectors = _weighted(sp.csr_matrix(counts[:n]), weights)
     stem_of = [""] * len(vocab)

@@ -8,10 +8,10 @@ Merging stops when no two groups are on average at least `threshold` alike.
 Since the average over a union is a weighted mean, two groups can reach the
 threshold only if some part of one already reached it with some part of the
 other. So the only pairs that ever need looking at are the pairs of single
-rows at or above the threshold (found block by block with a sparse product)
-and the groups that grow out of them; every other similarity a merge needs is
-computed exactly, on demand, from the sums. The cost follows the number of
-similar pairs, not n².
+rows at or above the threshold (found by a sparse product that keeps only
+those) and the groups that grow out of them; every other similarity a merge
+needs is computed exactly, on demand, from the sums. The memory follows the
+number of similar pairs, not n².
 """
 
 from __future__ import annotations
@@ -21,46 +21,55 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
+from sparse_dot_topn import sp_matmul_topn
 
-# Rows per block of the sparse product that finds similar pairs: bounds the
-# memory of one block's result to about BLOCK_ROWS × n entries.
-BLOCK_ROWS = 1024
 # The day's rows are taken in this many stretches, each multiplied only with the rows from
-# its start on (one copy of that part of the matrix at a time).
+# its start on: about half the pairs are ever formed.
 TAIL_STRETCHES = 8
 
 
-def similar_pairs(vectors: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair of rows (i < j) whose dot product is at least `threshold`: (i, j, dot)."""
+def similar_pairs(
+    vectors: sp.csr_matrix, threshold: float, threads: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of rows (i < j) whose dot product is at least `threshold`: (i, j, dot).
+
+    The product keeps only what reaches the threshold as it goes (sparse_dot_topn, on
+    `threads` threads): the far more numerous pairs below it are never stored. Each dot
+    is summed in the same order as SciPy's product sums it, so it is the same number.
+    """
     n = vectors.shape[0]
-    transposed = sp.csr_matrix(vectors.T)
+    # Strictly above the float just below the threshold: at or above the threshold.
+    below = float(np.nextafter(threshold, -np.inf))
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     values: list[np.ndarray] = []
-    # A block of rows needs only the columns after its first row (j > i): the product runs
-    # against the rows from a stretch's start on, so about half the pairs are ever formed.
-    stretch = max(BLOCK_ROWS, -(-n // TAIL_STRETCHES))
-    for tail_start in range(0, n, stretch):
-        tail = sp.csr_matrix(transposed[:, tail_start:]) if tail_start else transposed
-        for start in range(tail_start, min(n, tail_start + stretch), BLOCK_ROWS):
-            block = sp.coo_matrix(vectors[start : min(start + BLOCK_ROWS, tail_start + stretch)] @ tail)
-            i = block.row + start
-            j = block.col + tail_start
-            keep = (j > i) & (block.data >= threshold)
-            rows.append(i[keep])
-            cols.append(j[keep])
-            values.append(block.data[keep])
+    stretch = max(1, -(-n // TAIL_STRETCHES))
+    for start in range(0, n, stretch):
+        tail = sp.csr_matrix(vectors[start:].T)
+        found = sp.coo_matrix(
+            sp_matmul_topn(
+                vectors[start : start + stretch],
+                tail,
+                top_n=tail.shape[1],
+                threshold=below,
+                n_threads=threads if threads > 1 else None,
+            )
+        )
+        i = found.row.astype(np.int64) + start
+        j = found.col.astype(np.int64) + start
+        keep = (j > i) & (found.data >= threshold)
+        rows.append(i[keep])
+        cols.append(j[keep])
+        values.append(found.data[keep])
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
-    return (
-        np.concatenate(rows).astype(np.int64),
-        np.concatenate(cols).astype(np.int64),
-        np.concatenate(values),
-    )
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
 
-def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.0) -> np.ndarray:
+def average_linkage(
+    vectors: sp.csr_matrix, threshold: float, margin: float = 0.0, threads: int = 1
+) -> np.ndarray:
     """A group number for each row (unit vectors), numbered in order of first appearance.
 
     Groups are merged best pair first while their average pairwise cosine is at
@@ -68,12 +77,13 @@ def average_linkage(vectors: sp.csr_matrix, threshold: float, margin: float = 0.
     distance 1 - threshold gives (up to ties between equal similarities). With a
     `margin`, groups of m and n rows must be at least threshold + margin / sqrt(m n)
     alike: an average over few pairs must clear a higher bar than one over many.
-    Pairs are still found at `threshold`, which bounds every such bar from below.
+    Pairs are still found at `threshold`, which bounds every such bar from below, on
+    `threads` threads (the labels are the same for any number).
     """
     n = vectors.shape[0]
     vectors = sp.csr_matrix(vectors, dtype=np.float64)
     vectors.sum_duplicates()
-    first, second, dots = similar_pairs(vectors, threshold)
+    first, second, dots = similar_pairs(vectors, threshold, threads)
     # The similar pairs of single rows stay in arrays (a day of 10^5 articles has tens of
     # millions): each row's neighbours as a symmetric CSR, and the pairs close enough to merge
     # in the order a heap would give them. Only groups made by merging get Python dicts.
