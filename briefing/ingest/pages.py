@@ -14,8 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from trafilatura import bare_extraction
-
 from briefing.errors import SourceError
 from briefing.ingest.html import parse_html
 from briefing.ingest.http import Deadline, HttpClient
@@ -80,6 +78,9 @@ def decode_page(body: bytes, content_type: str, name: str) -> str:
 
 def extract_page(html: str, url: str, zone: ZoneInfo) -> Page:
     """Main text and metadata of one page; SourceError when it has no article text."""
+    # Imported here: trafilatura's start-up (0.1 s) is paid only by a run that reads a page.
+    from trafilatura import bare_extraction
+
     try:
         document = bare_extraction(
             html,
