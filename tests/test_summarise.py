@@ -558,3 +558,21 @@ def test_a_surname_takes_the_first_name_the_article_writes_before_it_however_lon
     assert fullest("Stoltenberg") == "Jens Stoltenberg"  # twice "Jens" before it, once "Maria", "Mr" no name
     assert fullest("Mr Stoltenberg") == "Jens Stoltenberg"
     assert fullest("Hewitt") == "Hewitt"  # never written whole
+
+
+def test_a_sentences_repeats_are_those_its_gist_repeats_among_all() -> None:
+    from briefing.summarise.repeats import Gist, RepeatIndex, repeat_pairs
+
+    passages = passages_of(*read_articles(sorted(SEEDS.glob("*.txt"))))
+    texts = [s.text for p in passages for s in p.sentences]
+    # one sentence printed again with a clause more, one quote inside another sentence, one with no content
+    texts += [texts[0] + " officials said on Monday.", f"He said: {texts[3]}", "It is."]
+    gists = [Gist.of(text, "english") for text in texts]
+    index = RepeatIndex(gists, 0.6)
+    pairs = {tuple(pair) for pair in repeat_pairs(gists, 0.6).tolist()}
+    for i, gist in enumerate(gists):
+        expected = [j for j, other in enumerate(gists) if j != i and gist.repeats(other, 0.6)]
+        assert index.of(i) == expected
+        assert expected == sorted({b for a, b in pairs if a == i} | {a for a, b in pairs if b == i})
+    assert len(texts) - 3 in index.of(0) and len(texts) - 2 in index.of(3)
+    assert index.of(len(texts) - 1) == []

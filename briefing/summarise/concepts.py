@@ -32,7 +32,7 @@ from briefing.models import Sentence
 from briefing.summarise.attribution import stands_alone
 from briefing.summarise.budget import sentence_limit
 from briefing.summarise.clean import is_clean, word_count
-from briefing.summarise.repeats import Gist, repeat_pairs
+from briefing.summarise.repeats import Gist, RepeatIndex
 
 if TYPE_CHECKING:
     from briefing.config import SummaryConfig
@@ -196,10 +196,7 @@ def _greedy(
         else np.ones(len(candidates))
     )
     capacity = float(budget.words) if budget.words is not None else float(limit or len(candidates))
-    repeats: list[list[int]] = [[] for _ in candidates]
-    for a, b in repeat_pairs([Gist.of(sentences[j].text, language) for j in candidates], budget.redundancy):
-        repeats[a].append(int(b))
-        repeats[b].append(int(a))
+    repeats = RepeatIndex([Gist.of(sentences[j].text, language) for j in candidates], budget.redundancy)
     remaining = coverage.weights.copy()
     open_ = np.ones(len(candidates), dtype=bool)
     chosen: list[int] = []
@@ -214,7 +211,7 @@ def _greedy(
         chosen.append(best)
         used += cost[best]
         open_[best] = False
-        open_[repeats[best]] = False
+        open_[repeats.of(best)] = False
         remaining[held[best].indices] = 0.0
     # Khuller et al.'s guard: one sentence worth more than the whole greedy summary replaces it.
     alone = np.asarray(held @ coverage.weights).ravel()

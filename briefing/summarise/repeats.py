@@ -2,8 +2,8 @@
 
 A repeat is a sentence whose content stems are mostly inside another's
 (`summary.redundancy`), or that shares a verbatim quote with it. `select`
-checks it pick by pick; `repeat_pairs` finds every such pair of a topic at
-once, as sparse products, for the algorithms that choose a whole summary.
+checks it pick by pick; `RepeatIndex` finds a chosen sentence's repeats among a
+topic's candidates, and `repeat_pairs` every pair of them at once, as sparse products.
 """
 
 from __future__ import annotations
@@ -82,3 +82,37 @@ def repeat_pairs(gists: Sequence[Gist], threshold: float) -> NDArray[np.int64]:
     for sharing in holders.values():
         found.update((a, b) for k, a in enumerate(sharing) for b in sharing[k + 1 :])
     return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+
+
+class RepeatIndex:
+    """The repeats of one sentence among many (`Gist.repeats` against each), found with one
+    sparse product: for a summary that picks a few of thousands of sentences, only the
+    picks' repeats are ever needed, not every pair's."""
+
+    def __init__(self, gists: Sequence[Gist], threshold: float) -> None:
+        self._threshold = threshold
+        vocabulary: dict[str, int] = {}
+        rows = [i for i, g in enumerate(gists) for _ in g.stems]
+        columns = [vocabulary.setdefault(stem, len(vocabulary)) for g in gists for stem in g.stems]
+        self._member = sparse.csr_matrix(
+            (np.ones(len(columns)), (rows, columns)), shape=(len(gists), len(vocabulary)), dtype=np.float64
+        )
+        self._members_t = sparse.csr_matrix(self._member.T)
+        self._sizes = np.array([len(g.stems) for g in gists], dtype=np.float64)
+        self._runs = [g.runs for g in gists]
+        self._holders: dict[tuple[str, ...], list[int]] = {}
+        for i, gist in enumerate(gists):
+            for run in gist.runs:
+                self._holders.setdefault(run, []).append(i)
+
+    def of(self, i: int) -> list[int]:
+        """Every j != i whose gist repeats gist i's (either way: the test is symmetric)."""
+        found: set[int] = set()
+        if self._sizes[i]:
+            shared = sparse.csr_matrix(self._member[i] @ self._members_t)
+            smaller = np.minimum(self._sizes[shared.indices], self._sizes[i])
+            found.update(shared.indices[shared.data / smaller >= self._threshold].tolist())
+        for run in self._runs[i]:
+            found.update(self._holders[run])
+        found.discard(i)
+        return sorted(found)
