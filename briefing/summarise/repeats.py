@@ -3,7 +3,7 @@
 A repeat is a sentence whose content stems are mostly inside another's
 (`summary.redundancy`), or that shares a verbatim quote with it. `select`
 checks it pick by pick; `RepeatIndex` finds a chosen sentence's repeats among a
-topic's candidates, and `repeat_pairs` every pair of them at once, as sparse products.
+topic's candidates with a sparse product, and `repeat_pairs` every pair of them.
 """
 
 from __future__ import annotations
@@ -61,27 +61,9 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 def repeat_pairs(gists: Sequence[Gist], threshold: float) -> NDArray[np.int64]:
     """Every pair (i, j), i < j, for which `gists[i].repeats(gists[j], threshold)`; shape (pairs, 2)."""
-    n = len(gists)
-    found: set[tuple[int, int]] = set()
-    vocabulary: dict[str, int] = {}
-    rows = [i for i, g in enumerate(gists) for _ in g.stems]
-    columns = [vocabulary.setdefault(stem, len(vocabulary)) for g in gists for stem in g.stems]
-    if columns:
-        member = sparse.csr_matrix(
-            (np.ones(len(columns)), (rows, columns)), shape=(n, len(vocabulary)), dtype=np.float64
-        )
-        shared = sparse.triu(member @ member.T, k=1).tocoo()
-        sizes = np.array([len(g.stems) for g in gists], dtype=np.float64)
-        smaller = np.minimum(sizes[shared.row], sizes[shared.col])
-        over = shared.data / smaller >= threshold
-        found.update(zip(shared.row[over].tolist(), shared.col[over].tolist(), strict=True))
-    holders: dict[tuple[str, ...], list[int]] = {}
-    for i, gist in enumerate(gists):
-        for run in gist.runs:
-            holders.setdefault(run, []).append(i)
-    for sharing in holders.values():
-        found.update((a, b) for k, a in enumerate(sharing) for b in sharing[k + 1 :])
-    return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+    index = RepeatIndex(gists, threshold)
+    found = [(i, j) for i in range(len(gists)) for j in index.of(i) if j > i]
+    return np.array(found, dtype=np.int64).reshape(-1, 2)
 
 
 class RepeatIndex:
