@@ -21,6 +21,7 @@ from typing import Any
 import punkt
 
 from briefing.errors import UnknownLanguageError
+from briefing.language_id import identifier
 
 # Letters, optionally joined by inner apostrophes ("don't"); hyphens split words
 # ("NATO-KFOR" → NATO, KFOR) so compounds match their parts.
@@ -84,13 +85,8 @@ DETECT_MIN_LETTERS = 25
 DETECT_MIN_PROBABILITY = 0.8
 
 
-@cache
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(sorted(LANGUAGE_CODES[name] for name in supported_languages()))
-    return identifier
+    return identifier(tuple(sorted(LANGUAGE_CODES[name] for name in supported_languages())))
 
 
 def guess_language(text: str, candidates: Iterable[str] | None = None) -> str | None:

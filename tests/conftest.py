@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "shared" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests' derived files (the unpacked language model) in a folder of their own, not the
+    user's ~/.cache; commands run as subprocesses inherit it."""
+    before = os.environ.get("BRIEFING_CACHE_DIR")
+    os.environ["BRIEFING_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        del os.environ["BRIEFING_CACHE_DIR"]
+    else:
+        os.environ["BRIEFING_CACHE_DIR"] = before
 
 
 @pytest.fixture
