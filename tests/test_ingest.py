@@ -507,3 +507,18 @@ def test_a_sentence_ends_in_a_full_stop_mark_before_closing_quotes_or_brackets(t
     assert ends_like_sentence(text) is ends
     if "\n\n" not in text:
         assert is_headline_like(text) is not ends
+
+
+@pytest.mark.parametrize("shingles", [1, 2047, 2048, 2049, 9000])
+def test_a_long_texts_minhash_is_the_minimum_over_all_its_shingles(shingles: int) -> None:
+    import numpy as np
+
+    from briefing.ingest import dedupe
+
+    values = np.unique(np.random.default_rng(shingles).integers(0, 2**63, shingles, dtype=np.uint64))
+    with np.errstate(over="ignore"):
+        signature = (values[None, :] * dedupe._MULTIPLIERS[:, None] + dedupe._OFFSETS[:, None]).min(axis=1)
+    bands = len(dedupe._bands(values))
+    rows = len(signature) // bands
+    expected = [(band, signature[band * rows : (band + 1) * rows].tobytes()) for band in range(bands)]
+    assert dedupe._bands(values) == expected

@@ -576,3 +576,24 @@ def test_a_sentences_repeats_are_those_its_gist_repeats_among_all() -> None:
         assert expected == sorted({b for a, b in pairs if a == i} | {a for a, b in pairs if b == i})
     assert len(texts) - 3 in index.of(0) and len(texts) - 2 in index.of(3)
     assert index.of(len(texts) - 1) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "marks"),
+    [
+        ("„Wir bleiben“, sagte sie.", [(0, True), (12, False)]),  # German closes with English's opening mark
+        ("“We stay,” she said.", [(0, True), (9, False)]),
+        ("«Nous restons», dit-elle.", [(0, True), (13, False)]),
+        ("»Wir bleiben«, sagte sie.", [(0, True), (12, False)]),  # reversed guillemets
+        ("”Vi stannar”, sa hon.", [(0, True), (11, False)]),  # Swedish: one mark for both
+        ('He said "we stay" and left.', [(8, True), (16, False)]),  # straight: placed by neighbours
+        ('a"b', [(1, None)]),
+        ("``We stay,'' she said.", [(0, True), (10, False)]),  # typewriter pairs, two characters each
+    ],
+)
+def test_quotation_marks_of_each_convention_open_and_close(
+    text: str, marks: list[tuple[int, bool | None]]
+) -> None:
+    from briefing.summarise.attribution import _marks
+
+    assert [(m.at, m.opens) for m in _marks(text)] == marks

@@ -231,13 +231,16 @@ class _WordHashes(dict[str, int]):
 
 WORD_HASHES = 200_000
 _hash = _WordHashes().__getitem__
+_BAND_CHUNK = 2048
 
 
 def _bands(shingles: np.ndarray) -> list[tuple[int, bytes]]:
     """MinHash signature (multiply-shift hashing, wrapping in 64 bits) cut into LSH bands."""
+    signature = np.full(len(_MULTIPLIERS), np.iinfo(np.uint64).max, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        hashed = shingles[None, :] * _MULTIPLIERS[:, None] + _OFFSETS[:, None]
-    signature = hashed.min(axis=1)
+        for start in range(0, len(shingles), _BAND_CHUNK):  # a long text in pieces that stay in cache
+            hashed = shingles[None, start : start + _BAND_CHUNK] * _MULTIPLIERS[:, None] + _OFFSETS[:, None]
+            np.minimum(signature, hashed.min(axis=1), out=signature)
     return [(band, signature[band * _ROWS : (band + 1) * _ROWS].tobytes()) for band in range(_BANDS)]
 
 

@@ -181,6 +181,9 @@ class _Mark:
     opens: bool | None  # None: a straight quote its neighbours could not place
 
 
+_MARK_CANDIDATES = re.compile("``|''|[„“«»”\"]")
+
+
 def _marks(text: str) -> list[_Mark]:
     """The paragraph's double quotation marks, each opening or closing.
 
@@ -192,18 +195,13 @@ def _marks(text: str) -> list[_Mark]:
     low_opening = "„" in text
     reversed_guillemets = "»" in text and ("«" not in text or text.index("»") < text.index("«"))
     marks: list[_Mark] = []
-    k = 0
-    while k < len(text):
-        c = text[k]
-        if text.startswith("``", k):
+    for found in _MARK_CANDIDATES.finditer(text):  # left to right, a pair before a single mark
+        k, c = found.start(), found.group()
+        if c == "``":
             marks.append(_Mark(k, 2, True))
-            k += 2
-            continue
-        if text.startswith("''", k):
+        elif c == "''":
             marks.append(_Mark(k, 2, False))
-            k += 2
-            continue
-        if c == "„":
+        elif c == "„":
             marks.append(_Mark(k, 1, True))
         elif c == "“":
             marks.append(_Mark(k, 1, not low_opening))
@@ -211,7 +209,7 @@ def _marks(text: str) -> list[_Mark]:
             marks.append(_Mark(k, 1, (c == "«") != reversed_guillemets))
         elif c == "”" and (low_opening or "“" in text):
             marks.append(_Mark(k, 1, False))
-        elif c in '"”':
+        else:  # a straight " or a ” of a text that has no “
             before = text[k - 1] if k else " "
             after = text[k + 1] if k + 1 < len(text) else " "
             if before.isspace() or before in "([{—–-/:":
@@ -220,7 +218,6 @@ def _marks(text: str) -> list[_Mark]:
                 marks.append(_Mark(k, 1, False))
             else:
                 marks.append(_Mark(k, 1, None))
-        k += 1
     return marks
 
 
