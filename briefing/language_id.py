@@ -17,8 +17,8 @@ py3langid's own rankings (tests/test_language.py compares them):
 - **The model kept unpacked.** The restricted model (the automaton and the supported
   languages' columns, about 42 MB) is written to the user's cache the first time, keyed by
   py3langid's version and its model file, and read from there after (30 ms, against 0.45 s to
-  unpack). Without a writable cache everything works, 0.6 s slower per process. The folder
-  can be deleted any time.
+  unpack). Without a writable cache folder py3langid is used as it comes: the same answers,
+  0.45 s a process to unpack and its walk. The folder can be deleted any time.
 """
 
 from __future__ import annotations
@@ -109,6 +109,10 @@ def identifier(codes: tuple[str, ...]) -> langid.LanguageIdentifier:
             pass
     full = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
     full.set_languages(list(codes))
+    if path is None or not _writable(path.parent):
+        # Checking the machine costs more than the lookup saves on a small day, and with no
+        # cache to keep the checked model in every run would pay it: py3langid as it comes.
+        return full
     nextmove = np.frombuffer(full.tk_nextmove, dtype=f"u{full.tk_nextmove.itemsize}")
     row = np.frombuffer(full.tk_row, dtype=f"u{full.tk_row.itemsize}")
     if not _is_suffix_machine(nextmove, row.astype(np.int64) * 256):  # py3langid's own walk
@@ -121,8 +125,7 @@ def identifier(codes: tuple[str, ...]) -> langid.LanguageIdentifier:
         "nextmove": nextmove,
         "row": row,
     }
-    if path is not None:
-        _save(model, path)
+    _save(model, path)
     return _from_model(model, codes)
 
 
@@ -192,6 +195,14 @@ def _cache_path(codes: Sequence[str]) -> Path | None:
 def _load(path: Path, codes: Sequence[str]) -> Identifier:
     with np.load(path, allow_pickle=False) as data:
         return _from_model({name: data[name] for name in data.files}, codes)
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
 
 
 def _save(model: dict[str, NDArray[Any]], path: Path) -> None:
