@@ -9,6 +9,7 @@ splitter into sumy through its tokenizer interface.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -155,29 +156,49 @@ _FIRST_WORD = re.compile(r"^[\"'“‘«(\[]*([^\W\d_]+)")
 _STARTS_WITH_DIGIT = re.compile(r"^[\"'“‘«(\[]*\d")
 
 
-@cache
-def _month_names() -> frozenset[str]:
-    """Month names, lower-cased, of every supported language (Babel's CLDR data)."""
+# Month names from Babel's CLDR data, kept in the package (months.json): loading ten
+# locales from Babel took 0.15 s a process. tests/test_language.py checks the table against
+# the installed Babel (UPDATE_GOLDEN=1 rewrites it).
+MONTHS_FILE = "months.json"
+
+
+def month_table() -> dict[str, dict[str, list[str]]]:
+    """Per supported language, its month names ("wide") and abbreviations ("abbreviated"), lower-cased,
+    without a final full stop, from Babel, in both the format and stand-alone contexts."""
     from babel.dates import get_month_names
 
-    names: set[str] = set()
+    table: dict[str, dict[str, list[str]]] = {}
     for language in supported_languages():
-        for context in ("format", "stand-alone"):
-            names |= {
-                m.lower() for m in get_month_names("wide", context, locale=language_code(language)).values()
-            }
-    return frozenset(names)
+        table[language] = {
+            width: sorted(
+                {
+                    name.lower().rstrip(".") if width == "abbreviated" else name.lower()
+                    for context in ("format", "stand-alone")
+                    for name in get_month_names(width, context, locale=language_code(language)).values()
+                }
+            )
+            for width in ("wide", "abbreviated")
+        }
+    return table
+
+
+@cache
+def _months() -> dict[str, dict[str, list[str]]]:
+    table: dict[str, dict[str, list[str]]] = json.loads(
+        resources.files("briefing").joinpath(MONTHS_FILE).read_text(encoding="utf-8")
+    )
+    return table
+
+
+@cache
+def _month_names() -> frozenset[str]:
+    """Month names, lower-cased, of every supported language."""
+    return frozenset(name for language in supported_languages() for name in _months()[language]["wide"])
 
 
 @cache
 def _month_abbreviations(language: str) -> frozenset[str]:
-    from babel.dates import get_month_names
-
-    found: set[str] = set()
-    for context in ("format", "stand-alone"):
-        for name in get_month_names("abbreviated", context, locale=language_code(language)).values():
-            found.add(name.lower().rstrip("."))
-    return frozenset(found)
+    return frozenset(_months()[language]["abbreviated"])
 
 
 @cache

@@ -265,3 +265,22 @@ def test_a_paragraph_is_split_as_punkt_splits_it_even_on_the_short_path(language
 )
 def test_a_piece_ends_inside_a_sentence_at_a_title_standing_as_a_word(text: str, inside: bool) -> None:
     assert ends_inside_sentence(text, "english") is inside
+
+
+def test_the_packaged_month_names_are_babels() -> None:
+    """briefing/months.json (read by the sentence splitter instead of loading ten locales) is what
+    the installed Babel says; UPDATE_GOLDEN=1 rewrites it."""
+    import json
+    import os
+
+    from briefing.language import MONTHS_FILE, month_table
+
+    packaged = Path(__file__).parents[1] / "briefing" / MONTHS_FILE
+    table = month_table()
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        packaged.write_text(
+            json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    assert json.loads(packaged.read_text(encoding="utf-8")) == table, (
+        f"{packaged} differs from Babel's month names; if Babel changed them, rerun with UPDATE_GOLDEN=1"
+    )
