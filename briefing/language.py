@@ -86,6 +86,7 @@ DETECT_MIN_LETTERS = 25
 DETECT_MIN_PROBABILITY = 0.8
 
 
+@cache
 def _identifier() -> Any:
     return identifier(tuple(sorted(LANGUAGE_CODES[name] for name in supported_languages())))
 

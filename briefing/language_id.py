@@ -4,7 +4,7 @@ py3langid packages Lui & Baldwin's langid.py model: a naive Bayes over byte n-gr
 bytes), whose features it finds by walking an automaton over the text's bytes one at a time
 in Python. On a day of 10,000 articles that walk was a sixth of the whole build, and
 unpacking the LZMA-compressed model a fifth of a `briefing summarize`. Two changes, each with
-py3langid's own rankings (tests/test_language.py compares them):
+py3langid's own rankings (tests/test_language_id.py compares them):
 
 - **Every position at once.** The automaton is the Aho–Corasick machine of the model's
   n-grams: its state after a byte is the node of the longest suffix, of at most 6 bytes, that
@@ -36,7 +36,8 @@ import numpy as np
 import py3langid.langid as langid
 from numpy.typing import NDArray
 
-CACHE_ENV = "BRIEFING_CACHE_DIR"
+from briefing.locate import cache_dir
+
 _CACHE_FORMAT = 2
 _MAX_DEPTH = 6  # bytes in a node (the packaged model's longest n-grams; 7 would still fit in int64)
 _CHECKED_TRANSITIONS = 200_000
@@ -44,18 +45,6 @@ _CHECKED_TRANSITIONS = 200_000
 Machine = tuple[
     NDArray[np.integer[Any]], NDArray[np.int64]
 ]  # next state by row + byte; each state's row × 256
-
-
-def cache_dir() -> Path | None:
-    """Where derived files that are safe to delete are kept: $BRIEFING_CACHE_DIR, else
-    $XDG_CACHE_HOME/briefing, else ~/.cache/briefing; None when there is no home for it."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except RuntimeError:  # no home directory (some service accounts)
-        return None
-    return base / "briefing"
 
 
 class Identifier(langid.LanguageIdentifier):  # type: ignore[misc]

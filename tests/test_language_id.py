@@ -12,6 +12,7 @@ import pytest
 
 from briefing import language_id
 from briefing.language import DETECT_CHARS, LANGUAGE_CODES, supported_languages
+from briefing.locate import CACHE_ENV
 from builders import SEEDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -29,7 +30,7 @@ def reference() -> langid.LanguageIdentifier:
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "cache"
-    monkeypatch.setenv(language_id.CACHE_ENV, str(folder))
+    monkeypatch.setenv(CACHE_ENV, str(folder))
     language_id.identifier.cache_clear()
     yield folder
     language_id.identifier.cache_clear()
@@ -105,7 +106,7 @@ def test_without_a_writable_cache_it_still_works(
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    monkeypatch.setenv(language_id.CACHE_ENV, str(blocker / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))
     language_id.identifier.cache_clear()
     try:
         sample = "El banco central bajó los tipos de interés el martes por primera vez en dos años."
@@ -127,3 +128,14 @@ def test_another_machine_is_not_taken_for_the_suffix_machine(reference: langid.L
     deeper = nextmove.copy()
     deeper[rowbase + ord(" ")] = len(rowbase) - 1  # every state's space goes to one node
     assert not language_id._is_suffix_machine(deeper, rowbase)
+
+
+def test_the_cache_folder_follows_the_environment(tmp_path: Path) -> None:
+    from briefing.locate import cache_dir
+
+    home = {"HOME": str(tmp_path)}
+    assert cache_dir(home) == tmp_path / ".cache" / "briefing"
+    assert cache_dir({**home, "XDG_CACHE_HOME": str(tmp_path / "xdg")}) == tmp_path / "xdg" / "briefing"
+    # The XDG spec: a relative folder is ignored.
+    assert cache_dir({**home, "XDG_CACHE_HOME": "relative"}) == tmp_path / ".cache" / "briefing"
+    assert cache_dir({**home, CACHE_ENV: str(tmp_path / "own")}) == tmp_path / "own"
