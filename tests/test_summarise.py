@@ -560,6 +560,27 @@ def test_a_surname_takes_the_first_name_the_article_writes_before_it_however_lon
     assert fullest("Hewitt") == "Hewitt"  # never written whole
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "tags"),
+    [
+        ("french", "Nous restons, dit-il.", [(14, "\x00pronoun")]),  # the verb carries its pronoun
+        ("french", "Nous restons, a-t-elle ajouté.", [(23, "\x00pronoun")]),
+        ("english", "The well-known plan works, Smith SAID.", [(33, "Smith")]),  # any case
+        ("english", "According to Jens Stoltenberg, it holds.", [(0, "Jens Stoltenberg")]),
+        ("german", "Wir bleiben, so Merz.", [(13, "Merz")]),
+        ("english", "The well-known plan works for Smith-Jones.", []),  # no speech verb: no tag
+    ],
+)
+def test_speech_tags_are_found_in_any_case_and_after_hyphens(
+    language: str, text: str, tags: list[tuple[int, str]]
+) -> None:
+    from briefing.summarise.attribution import _CUES, _Tagger
+
+    assert [(t.at, t.speaker) for t in _Tagger([text], language).tags(text, 0, True)] == tags
+    # A stretch is tokenised only when a piece between hyphens is a cue word: none has a hyphen.
+    assert not [w for cues in _CUES.values() for w in cues.speech | cues.according if "-" in w]
+
+
 def test_a_sentences_repeats_are_those_its_gist_repeats_among_all() -> None:
     from briefing.summarise.repeats import Gist, RepeatIndex, repeat_pairs
 

@@ -23,6 +23,7 @@ capitalised words, so no tagger or model is needed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -162,6 +163,8 @@ _TITLES = _words(
     "ambassador spokesman spokeswoman officer commissioner"
 )
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|[,:;.!?—–]")
+_WORD = re.compile(r"\b[^\W\d_]+\b")
+_PIECE = re.compile(r"[^\W\d_][\w'’]*")  # a token, or its part before its first hyphen
 _WEAK = frozenset({"so"})  # German ", so Merz": a tag only after a comma, before a name
 _MAX_NAME_WORDS = 5
 _LOOKAHEAD_PARAGRAPHS = 3  # how far a quotation left open at a paragraph's end may run on
@@ -298,13 +301,19 @@ class _Tagger:
 
     def __init__(self, texts: Sequence[str], language: str) -> None:
         self.cues = _language(language)
+        self.cue_words = self.cues.speech | self.cues.according
         self.language = language
         # Words the article also writes in lower case are common words even when capitalised
         # at a sentence's start ("Officials said").
-        self.lower = {w for text in texts for w in re.findall(r"\b[^\W\d_]+\b", text) if w.islower()}
+        self.lower = {w for text in texts for w in filter(str.islower, _WORD.findall(text))}
 
     def tags(self, text: str, offset: int, sentence_start: bool) -> list[_Tag]:
         """The speech tags in a stretch of text outside quotation marks."""
+        # Most stretches have no speech verb, no "according to" and no "dit-il": no tag. The
+        # pieces between hyphens hold every token without one and the head of every token
+        # with one (no cue word has a hyphen).
+        if self.cue_words.isdisjoint(map(str.lower, _PIECE.findall(text))):
+            return []
         tokens = _tokens(text, offset)
         found = []
         for i, (word, at) in enumerate(tokens):
@@ -314,7 +323,7 @@ class _Tagger:
                 while k < len(tokens) and tokens[k][0].lower() in {"to", "με"}:
                     k += 1
                 found.append(_Tag(at, self._right(tokens, k, sentence_start and i == 0)))
-            elif lowered in self.cues.speech or _speech_inverted(lowered, self.cues):
+            elif lowered in self.cues.speech or ("-" in lowered and _speech_inverted(lowered, self.cues)):
                 if "-" in lowered:  # "dit-il", "a-t-elle"
                     found.append(_Tag(at, _PRONOUN))
                     continue
@@ -498,12 +507,14 @@ def _attribute_article(passages: Sequence[Passage], language: str) -> list[Passa
                 for start, end in _outside(sentence.start, sentence.end, quoted[p])
                 for tag in tagger.tags(passage.text[start:end], start, start == sentence.start)
             ]
-    named = [
-        _Said(p, tag.at, tag.speaker)
-        for (p, _), found in sorted(tags.items())
-        for tag in found
-        if not tag.speaker.startswith("\x00")
-    ]
+    named = _Named(
+        [
+            _Said(p, tag.at, tag.speaker)
+            for (p, _), found in sorted(tags.items())
+            for tag in found
+            if not tag.speaker.startswith("\x00")
+        ]
+    )
     speakers = [_quotation_speaker(quotation, passages, tags, named) for quotation in quotations]
     fullest = _Fullest(texts, language)
     result = []
@@ -522,9 +533,9 @@ def _attribute_article(passages: Sequence[Passage], language: str) -> list[Passa
                 continue
             speaker = ""
             if pronoun is not None:
-                speaker = _last_named(named, p, pronoun.at)
+                speaker = named.last_before(p, pronoun.at)
             elif inside is not None:
-                speaker = speakers[inside] or _last_named(named, p, sentence.start, same_paragraph=True)
+                speaker = speakers[inside] or named.last_before(p, sentence.start, same_paragraph=True)
             elif _question(text, cues) or _first_person(text, cues) or _reply(text, cues):
                 speaker = _colon_tag(passage, sentence, tagger)
             sentences.append(replace(sentence, needs_speaker=True, speaker=fullest(speaker)))
@@ -560,7 +571,7 @@ def _quotation_speaker(
     quotation: _Quotation,
     passages: Sequence[Passage],
     tags: dict[tuple[int, int], list[_Tag]],
-    named: Sequence[_Said],
+    named: _Named,
 ) -> str:
     """The speaker its tags name: after it closes, then before it opens; a pronoun is the last
     speaker named before the tag."""
@@ -575,7 +586,7 @@ def _quotation_speaker(
         candidates += [(p, t) for t in reversed(tags.get((p, s), [])) if t.at < at]
     for p, tag in candidates:
         if tag.speaker == _PRONOUN:
-            return _last_named(named, p, tag.at)
+            return named.last_before(p, tag.at)
         if tag.speaker != _UNSEEN:
             return tag.speaker
         return ""
@@ -589,14 +600,20 @@ def _sentence_at(passage: Passage, at: int) -> int:
     return -1
 
 
-def _last_named(named: Sequence[_Said], paragraph: int, at: int, *, same_paragraph: bool = False) -> str:
-    found = ""
-    for said in named:
-        if (said.paragraph, said.at) >= (paragraph, at):
-            break
-        if not same_paragraph or said.paragraph == paragraph:
-            found = said.name
-    return found
+class _Named:
+    """The speakers tags name outside quotation marks, in reading order."""
+
+    def __init__(self, said: Sequence[_Said]) -> None:
+        self.said = sorted(said, key=lambda s: (s.paragraph, s.at))
+        self.keys = [(s.paragraph, s.at) for s in self.said]
+
+    def last_before(self, paragraph: int, at: int, *, same_paragraph: bool = False) -> str:
+        """The last speaker named before position `at` of a paragraph (in that paragraph only,
+        with `same_paragraph`); "" for none."""
+        i = bisect_left(self.keys, (paragraph, at))
+        if not i or (same_paragraph and self.said[i - 1].paragraph != paragraph):
+            return ""
+        return self.said[i - 1].name
 
 
 def _colon_tag(passage: Passage, sentence: Sentence, tagger: _Tagger) -> str:
@@ -621,8 +638,14 @@ class _Fullest:
     def __init__(self, texts: Sequence[str], language: str) -> None:
         self.text = "\n".join(texts)
         self.language = language
+        self.found: dict[str, str] = {}
 
     def __call__(self, name: str) -> str:
+        if name not in self.found:
+            self.found[name] = self._fullest(name)
+        return self.found[name]
+
+    def _fullest(self, name: str) -> str:
         words = name.split()
         if not words or len(words) > 2 or (len(words) == 2 and words[0].lower().rstrip(".") not in _TITLES):
             return name
