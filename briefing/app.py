@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from briefing.config import (
     Config,
@@ -30,21 +30,20 @@ from briefing.config import (
     load_config,
     parse_config,
 )
-from briefing.deliver import MAIL_FORMATS, Mail, Mailing, mail_briefing, require_email, smtp_password
 from briefing.errors import AlreadyRunning, BriefingError, ConfigError, SourceError, StateError
-from briefing.ingest import files as file_sources
-from briefing.ingest.http import HttpClient
-from briefing.ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
-from briefing.ingest.window import Window, window_for
 from briefing.locate import DEFAULT_CONFIG
-from briefing.mail import compose
-from briefing.memory import remember
-from briefing.models import Briefing
 from briefing.pipeline import Listing, Summary, build_briefing, list_stories, summarise_articles
-from briefing.render import Options, check_templates, render
-from briefing.render.archive import archive_day, render_archive
-from briefing.store import HttpCache, Store, atomic_write
-from briefing.store.archive import BRIEFING_FILES
+
+# Delivery, rendering, the store and HTTP are imported where a command uses them: `briefing
+# summarize` (and --help, init) start without them.
+if TYPE_CHECKING:
+    from briefing.deliver import Mailing
+    from briefing.ingest.http import HttpClient
+    from briefing.ingest.opml import OpmlFeed
+    from briefing.ingest.window import Window
+    from briefing.models import Briefing
+    from briefing.render import Options
+    from briefing.store import HttpCache, Store
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +51,8 @@ PING_TIMEOUT = 10.0  # seconds; a slow health-check service must not hold up the
 
 
 def _client(fetch: FetchConfig, cache: HttpCache | None) -> HttpClient:
+    from briefing.ingest.http import HttpClient
+
     return HttpClient(fetch, cache)
 
 
@@ -75,6 +76,8 @@ def load(path: Path, *, algorithm: str | None = None) -> Config:
 
 
 def store_of(config: Config, briefings: Path | None = None) -> Store:
+    from briefing.store import Store
+
     email = config.email
     state = config.resolve(email.state) if email and email.state else None
     return Store(config.resolve(config.output.dir), briefings=briefings, state=state)
@@ -82,6 +85,8 @@ def store_of(config: Config, briefings: Path | None = None) -> Store:
 
 def output_formats(config: Config) -> tuple[str, ...]:
     """output.formats, plus the text and HTML files the e-mail is made of when e-mail is configured."""
+    from briefing.deliver import MAIL_FORMATS
+
     extra = MAIL_FORMATS if config.email else ()
     return tuple(dict.fromkeys((*config.output.formats, *extra)))
 
@@ -153,6 +158,8 @@ def _write_new(target: Path, text: str) -> None:
 
 def export_feeds(config: Config) -> str:
     """`briefing feeds export`: the config's feeds (every feed of its opml: sources too) as OPML 2.0."""
+    from briefing.ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
+
     feeds: dict[str, OpmlFeed] = {}
     for source in config.sources:
         if isinstance(source, FeedSource):
@@ -173,6 +180,8 @@ def export_feeds(config: Config) -> str:
 
 def write_file(target: Path, text: str) -> None:
     """A file the user named on the command line, written atomically."""
+    from briefing.store import atomic_write
+
     if target.is_dir():
         raise ConfigError(f"{target}: is a folder; give a file name (e.g. {target / 'feeds.opml'})")
     try:
@@ -195,6 +204,9 @@ def build(
 
 def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple[Path, ...]:
     """Build the briefing and write its files; the caller holds the lock."""
+    from briefing.memory import remember
+    from briefing.render import check_templates
+
     template_dir = _template_dir(config)
     formats = output_formats(config)
     check_templates(template_dir, formats)
@@ -235,6 +247,9 @@ def _write_archive(
     config: Config, store: Store, briefing: Briefing, files: Mapping[str, str]
 ) -> tuple[Path, ...]:
     """The archive rebuilt with today's briefing: index.html, index.md, latest.html."""
+    from briefing.render.archive import archive_day, render_archive
+    from briefing.store.archive import BRIEFING_FILES
+
     today = archive_day(briefing, [name for name in BRIEFING_FILES if name in files])
     try:
         pages = render_archive(store.archive(today), _template_dir(config), render_options(config))
@@ -259,6 +274,8 @@ def _fetching(config: Config, store: Store, now: datetime, edges: Edges) -> Iter
 
 
 def _window(config: Config, store: Store, now: datetime, day: date | None) -> Window:
+    from briefing.ingest.window import window_for
+
     last = store.last_run() if config.window.since == "last-run" else None
     return window_for(config.window.since, config.zone, now, day, last)
 
@@ -269,6 +286,8 @@ def _template_dir(config: Config) -> Path | None:
 
 def _render(briefing: Briefing, config: Config, briefings: Path | None = None) -> dict[str, str]:
     """Every output file's text; a template that fails, whatever the error, is a ConfigError naming it."""
+    from briefing.render import render
+
     try:
         options = render_options(config, briefings)
         return render(briefing, output_formats(config), _template_dir(config), options)
@@ -285,6 +304,8 @@ def _render(briefing: Briefing, config: Config, briefings: Path | None = None) -
 def render_options(config: Config, briefings: Path | None = None) -> Options:
     """How the briefing is rendered, from `output:`: its locale, the run summary, the published address;
     and, when the briefings folder is known, the way from a day's folder to the article files."""
+    from briefing.render import Options
+
     output = config.output
     files_from = ""
     if briefings is not None:
@@ -329,6 +350,8 @@ def run(
 
     Under the run lock; the health check (email.ping_url) hears how it went.
     """
+    from briefing.deliver import Mail, mail_briefing, require_email, smtp_password
+
     email = require_email(config.email)
     ping_url = email.ping_url if not dry_run else None
     try:
@@ -402,6 +425,10 @@ def check(config: Config, *, edges: Edges) -> Checked:
     A user template that raises (a filter on the wrong type, a missing key) fails
     here, with its name and line, rather than in the morning's run.
     """
+    from briefing.ingest import files as file_sources
+    from briefing.mail import compose
+    from briefing.render import check_templates
+
     day = today(config, edges)
     check_templates(_template_dir(config), output_formats(config))
     with tempfile.TemporaryDirectory(prefix="briefing-check-") as tmp:

@@ -12,24 +12,26 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from briefing.config import Config, SummaryConfig
 from briefing.errors import SourceError
 from briefing.ingest import Ingested, ingest
-from briefing.ingest.http import HttpClient
 from briefing.ingest.window import EVERYTHING, Window
 from briefing.language import majority_language
-from briefing.memory import Recognised, Remembered, recognise
 from briefing.models import Article, Briefing, Passage, Section, Sentence, Story, StoryStatus
 from briefing.parallel import worker_count
 from briefing.progress import step, tracked
 from briefing.progress import wanted as progress_wanted
 from briefing.segment import segment
-from briefing.stories import find_stories
-from briefing.stories.titles import title_of_summary
 from briefing.summarise import is_clean, summarise, summarise_update
-from briefing.topics import TopicLabels, assign_topics
-from briefing.topics.sections import make_sections, topic_cuts, topic_of_story
+
+# Grouping (stories, topics, memory) and HTTP are imported where they are used: `briefing
+# summarize` starts without them.
+if TYPE_CHECKING:
+    from briefing.ingest.http import HttpClient
+    from briefing.memory import Recognised, Remembered
+    from briefing.topics import TopicLabels
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +141,11 @@ def group(
     progress: bool = False,
 ) -> Grouped:
     """The day's stories, in sections: the configured topics', then the rest."""
+    from briefing.memory import Recognised, recognise
+    from briefing.stories import find_stories
+    from briefing.topics import assign_topics
+    from briefing.topics.sections import make_sections, topic_cuts
+
     shown = tracked(articles, len(articles), "segmenting", "article", progress)
     passages = tuple(segment(article, article.language) for article in shown)
     topics = config.topics if use_topics else ()
@@ -170,6 +177,8 @@ def summarise_story(
     briefing showed of it. Its title becomes the headline of the article the summary
     quotes most, so that the title tells what the summary says.
     """
+    from briefing.stories.titles import title_of_summary
+
     if known is not None and story.status is StoryStatus.DEVELOPING:
         fresh_ids = known.new_articles.get(story.id, frozenset())
         fresh = [p for p in story.passages if p.article_id in fresh_ids]
@@ -243,6 +252,8 @@ def day_language(articles: Sequence[Article]) -> str:
 def _topic_of_stories(
     stories: Sequence[Story], passages: Sequence[Sequence[Passage]], labels: TopicLabels
 ) -> list[int]:
+    from briefing.topics.sections import topic_of_story
+
     flat = [p for ps in passages for p in ps]
     label_of = {(p.article_id, p.index): label for p, label in zip(flat, labels.labels, strict=True)}
     return [topic_of_story(story, label_of) for story in stories]

@@ -507,6 +507,35 @@ def test_summarize_prints_one_sentence_a_line_from_the_given_files(
     assert all(line in text for line in lines)
 
 
+def test_summarize_of_files_starts_without_delivery_http_or_grouping(tmp_path: Path) -> None:
+    # Start-up is most of `summarize`'s time: what a day of files never uses is not imported.
+    code = (
+        "import sys; from briefing.cli import main; code = main(sys.argv[1:]); "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('briefing.', 'feedparser', "
+        "'urllib3', 'trafilatura')))))"
+    )
+    paths = [str(p) for p in sorted(SEEDS.glob("*.txt"))]
+    result = subprocess.run(
+        [sys.executable, "-c", code, "summarize", *paths, "--sentences", "2"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
+    loaded = set(result.stdout.splitlines()[-1].split())
+    assert "briefing.summarise" in loaded and "briefing.ingest.files" in loaded
+    unused = {
+        "briefing.deliver",
+        "briefing.mail",
+        "briefing.store",
+        "briefing.ingest.http",
+        "briefing.ingest.web",
+    }
+    unused |= {"briefing.ingest.pages", "briefing.stories", "briefing.topics", "briefing.memory"}
+    unused |= {"feedparser", "urllib3", "trafilatura"}
+    assert not loaded & unused
+
+
 def test_summarize_json_has_spans_sources_and_respects_a_word_cap(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -26,7 +27,6 @@ from briefing.errors import SourceError
 from briefing.ingest import files
 from briefing.ingest.datelines import DATELINE_PARAGRAPHS, strip_dateline
 from briefing.ingest.dedupe import TextPrint, deduplicate, strip_tracking, text_print
-from briefing.ingest.http import HttpClient
 from briefing.ingest.metadata import repair, repair_all
 from briefing.ingest.notices import notice_in
 from briefing.ingest.opml import OpmlError, read_opml
@@ -38,7 +38,6 @@ from briefing.ingest.text import (
     strip_link_intro,
     strip_read_more,
 )
-from briefing.ingest.web import SourceResult, WebSource, read_web_sources, run_out
 from briefing.ingest.window import EVERYTHING, Window
 from briefing.language import (
     AUTO,
@@ -51,6 +50,12 @@ from briefing.language import (
 )
 from briefing.models import Article, SkipKind, Skipped
 from briefing.parallel import ordered_map, worker_count
+
+# Feeds and pages (HTTP, feedparser, trafilatura) are imported when a day has one: a day of
+# files starts without them.
+if TYPE_CHECKING:
+    from briefing.ingest.http import HttpClient
+    from briefing.ingest.web import SourceResult, WebSource
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +93,6 @@ def ingest(
         skipped.append(Skipped(source=source, reason=reason, kind=kind))
 
     deadline = time.monotonic() + config.fetch.run_timeout
-    out_of_time = run_out(config)
     sources: list[FileSource | WebSource] = []
     for source in config.sources:
         if isinstance(source, OpmlSource):
@@ -121,7 +125,9 @@ def ingest(
         read = 0
         for path, shown in found:
             if time.monotonic() > deadline:
-                skip(shown, f"{shown}: not read: {out_of_time}; skipped")
+                from briefing.ingest.web import run_out
+
+                skip(shown, f"{shown}: not read: {run_out(config)}; skipped")
                 continue
             try:
                 parsed = files.read_file(path, shown, config.language)
@@ -207,6 +213,9 @@ def _read_web(
     progress: bool | None,
     deadline: float,
 ) -> list[SourceResult]:
+    from briefing.ingest.http import HttpClient
+    from briefing.ingest.web import read_web_sources
+
     log.info("window: %s", window.describe())
     if progress is None:
         # A bar only for a person at a terminal: never under cron, never with -q.

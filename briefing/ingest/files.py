@@ -18,7 +18,6 @@ from markdown_it import MarkdownIt
 
 from briefing.errors import SourceError
 from briefing.ingest.html import parse_html
-from briefing.ingest.pages import parse_saved_page
 from briefing.ingest.text import ParsedText, decode, parse_plain_text
 
 log = logging.getLogger(__name__)
@@ -105,7 +104,9 @@ def read_file(path: Path, shown: str, language: str = "english") -> ParsedText:
 
 def _parse(text: str, suffix: str, shown: str) -> ParsedText:
     if suffix in (".html", ".htm"):
-        return parse_saved_page(text, shown)  # the extractor used for web pages
+        from briefing.ingest.pages import parse_saved_page  # the extractor of web pages: lxml, trafilatura
+
+        return parse_saved_page(text, shown)
     if suffix in (".md", ".markdown"):
         if len(text) > MAX_MARKDOWN_CHARS:
             raise SourceError(

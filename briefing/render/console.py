@@ -18,7 +18,6 @@ from briefing.render.records import (
     sentence_record,
     skipped_record,
 )
-from briefing.stories.cohesion import MAX_CROSS_SHARE, MIN_ARTICLES, MIN_PART_ARTICLES
 
 if TYPE_CHECKING:
     from briefing.app import Checked
@@ -83,6 +82,8 @@ def listing_text(listing: Listing) -> str:
 
 def _cohesion(story: Story) -> str:
     """Why the story was not split in two: how it hangs together, and the split it rejected."""
+    from briefing.stories.cohesion import MAX_CROSS_SHARE, MIN_ARTICLES, MIN_PART_ARTICLES  # `stories` only
+
     cohesion = story.cohesion
     if cohesion is None:
         return f"one event: not tested (fewer than {MIN_ARTICLES} articles)"
