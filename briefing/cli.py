@@ -14,7 +14,6 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +83,16 @@ class _Parser(argparse.ArgumentParser):
         super()._check_value(action, value)
 
 
+class _Version(argparse.Action):
+    """--version, the installed package's: looked up only when asked (importlib.metadata is slow to load)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from importlib.metadata import version
+
+        print(f"{parser.prog} {version('briefing')}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     from briefing.summarise.registry import algorithm_names
 
@@ -94,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         f"and `briefing build`. The config is --config, else ${CONFIG_ENV}, else ./{DEFAULT_CONFIG}, "
         f"else $XDG_CONFIG_HOME/briefing/{DEFAULT_CONFIG} (~/.config/briefing/{DEFAULT_CONFIG}).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version('briefing')}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show program's version number and exit")
     # -c, -v and -q go before or after the command: the top-level ones under their own names,
     # the command's (absent unless given) added to them in main().
     _options(parser, prefix="top_", defaults=(None, 0, 0))

@@ -20,8 +20,6 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -586,6 +584,9 @@ class EmailConfig(_Section):
 
 def render_subject(template: str, *, title: str, day: date) -> str:
     """The subject line: the `email.subject` template with title, date and date_long."""
+    from jinja2 import StrictUndefined, TemplateError  # only where a subject is made
+    from jinja2.sandbox import SandboxedEnvironment
+
     # Sandboxed: a template cannot reach Python internals or build a huge range.
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
     try:

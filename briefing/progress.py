@@ -11,10 +11,11 @@ import logging
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from tqdm import tqdm
-from tqdm.contrib.logging import logging_redirect_tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
 
 # The package's logger, which the CLI gives its handler.
 _TOP = logging.getLogger("briefing")
@@ -27,9 +28,16 @@ def wanted() -> bool:
 
 
 @contextmanager
-def _redirected() -> Iterator[None]:
-    with logging_redirect_tqdm(loggers=[_TOP]) if _TOP.handlers else nullcontext():
-        yield
+def _bar(**options: Any) -> Iterator[tqdm[Any]]:
+    """A bar on stderr that log messages print above (tqdm is imported only when one is shown)."""
+    from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    with (
+        logging_redirect_tqdm(loggers=[_TOP]) if _TOP.handlers else nullcontext(),
+        tqdm(leave=False, file=sys.stderr, **options) as bar,
+    ):
+        yield bar
 
 
 def tracked(items: Iterable[T], total: int, stage: str, unit: str, enabled: bool) -> Iterator[T]:
@@ -37,7 +45,7 @@ def tracked(items: Iterable[T], total: int, stage: str, unit: str, enabled: bool
     if not enabled:
         yield from items
         return
-    with _redirected(), tqdm(total=total, unit=unit, desc=stage, leave=False, file=sys.stderr) as bar:
+    with _bar(total=total, unit=unit, desc=stage) as bar:
         for item in items:
             yield item
             bar.update()
@@ -49,9 +57,6 @@ def step(stage: str, enabled: bool) -> Iterator[None]:
     if not enabled:
         yield
         return
-    with (
-        _redirected(),
-        tqdm(total=1, desc=stage, leave=False, file=sys.stderr, bar_format="{desc}… {elapsed}") as bar,
-    ):
+    with _bar(total=1, desc=stage, bar_format="{desc}… {elapsed}") as bar:
         yield
         bar.update()

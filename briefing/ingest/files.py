@@ -12,13 +12,16 @@ import logging
 import os
 import stat
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from briefing.errors import SourceError
 from briefing.ingest.html import parse_html
 from briefing.ingest.text import ParsedText, decode, parse_plain_text
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,6 @@ MAX_MARKDOWN_CHARS = 256 * 1024
 _READ_CHUNK = 1024 * 1024
 # CommonMark with raw HTML passed through (it is then read as HTML, tags dropped); its
 # nesting limit keeps "- - - - …" from recursing without end.
-_MARKDOWN = MarkdownIt("commonmark")
 
 
 def expand(pattern: str, base_dir: Path) -> list[Path]:
@@ -102,6 +104,13 @@ def read_file(path: Path, shown: str, language: str = "english") -> ParsedText:
     return parsed
 
 
+@cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # only for a day with .md files
+
+    return MarkdownIt("commonmark")
+
+
 def _parse(text: str, suffix: str, shown: str) -> ParsedText:
     if suffix in (".html", ".htm"):
         from briefing.ingest.pages import parse_saved_page  # the extractor of web pages: lxml, trafilatura
@@ -113,7 +122,7 @@ def _parse(text: str, suffix: str, shown: str) -> ParsedText:
                 f"{shown}: {len(text) // 1024} kB of Markdown, over the {MAX_MARKDOWN_CHARS // 1024} kB "
                 "limit for .md files; skipped (save it as .txt to read it as plain text)"
             )
-        return parse_html(_MARKDOWN.render(text), shown)
+        return parse_html(_markdown().render(text), shown)
     return parse_plain_text(text)
 
 

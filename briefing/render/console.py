@@ -11,13 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.models import OTHER_SECTION, Story
-from briefing.render.records import (
-    article_record,
-    as_json,
-    section_records,
-    sentence_record,
-    skipped_record,
-)
 
 if TYPE_CHECKING:
     from briefing.app import Checked
@@ -31,6 +24,8 @@ TERMS_CHARS = 36  # the terms that tie a passage to its story, as the listing sh
 
 def listing_json(listing: Listing) -> str:
     """`briefing stories --json`: the sections and stories with the records of briefing.json."""
+    from briefing.render.records import article_record, as_json, section_records, skipped_record
+
     articles = listing.ingested.articles
     return as_json(
         {
@@ -111,6 +106,8 @@ def summary_text(summary: Summary) -> str:
 
 def summary_json(summary: Summary) -> str:
     """`briefing summarize --format json`: each sentence with where it stands, and the sources."""
+    from briefing.render.records import as_json, sentence_record, skipped_record
+
     articles = summary.ingested.articles
     by_id = {a.id: a for a in articles}
     record: dict[str, Any] = {
