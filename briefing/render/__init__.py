@@ -14,26 +14,22 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import markdown
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateError,
-    TemplateSyntaxError,
-    select_autoescape,
-)
 from markupsafe import Markup
 
 from briefing.errors import ConfigError
 from briefing.language import language_code
 from briefing.models import OTHER_SECTION, Article, Briefing, Section, SkipKind, Story, StoryStatus
-from briefing.render.labels import Words, load_table, locale_of
 from briefing.render.records import briefing_json, sentence_record, skipped_record
+
+# Jinja2, Markdown and Babel (the labels) are imported when a briefing is rendered: the
+# commands that only print (render.console) start without them.
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from briefing.render.labels import Words
 
 TEMPLATES_FOLDER = "templates"
 # Each format's template. `mail` is the HTML part of the e-mail: the page's template rendered for a
@@ -81,6 +77,8 @@ def bundled_templates() -> Path:
 
 
 def environment(template_dir: Path | None) -> Environment:
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(FileSystemLoader(str(bundled_templates())))
     env = Environment(
@@ -97,6 +95,8 @@ def environment(template_dir: Path | None) -> Environment:
 
 def check_templates(template_dir: Path | None, formats: Sequence[str]) -> None:
     """Load every template the formats need; ConfigError naming the broken one."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
     if template_dir is not None and not template_dir.is_dir():
         raise ConfigError(f"templates: {str(template_dir)!r} is not a folder")
     env = environment(template_dir)
@@ -115,6 +115,8 @@ def render(
     briefing: Briefing, formats: Sequence[str], template_dir: Path | None, options: Options = Options()
 ) -> dict[str, str]:
     """The text of each requested format, keyed by file name (briefing.md, …)."""
+    from jinja2 import TemplateError
+
     env = environment(template_dir)
     words = words_of(briefing.language, options, template_dir)
     context = template_context(briefing, words, options)
@@ -163,6 +165,8 @@ def markdown_code(text: str) -> str:
 def words_of(language: str, options: Options, template_dir: Path | None) -> Words:
     """The labels and dates of the briefing's locale (`options.locale`, else its language); the
     user's labels.yaml, if their template folder has one, over the bundled table."""
+    from briefing.render.labels import Words, load_table, locale_of
+
     folders = [template_dir] if template_dir else []
     table = load_table([*folders, bundled_templates()])
     return Words(table, locale_of(options.locale or language_code(language)))
@@ -331,7 +335,7 @@ def template_context(
         "medium": "mail" if mail else "web",
         "intro": briefing.intro,
         # The intro comes from the user's own config, so its Markdown (and HTML) is trusted.
-        "intro_html": Markup(markdown.markdown(briefing.intro)) if briefing.intro else "",
+        "intro_html": Markup(_markdown_html(briefing.intro)) if briefing.intro else "",
         "sections": sections,
         "titled_sections": any(section["title"] for section in sections),
         "stories": shown,  # the stories shown whole, in order: the contents
@@ -362,6 +366,12 @@ PREHEADER_STORIES = 3
 MAX_ONE_LINERS = 60
 MAX_RUNNING = 10
 READ_MORE = 5  # "read more" headlines a story lists in a message; the page lists every one
+
+
+def _markdown_html(text: str) -> str:
+    import markdown
+
+    return markdown.markdown(text)
 
 
 def _when(article: Article, day: date, words: Words) -> str:
