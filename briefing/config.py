@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -728,11 +727,13 @@ def _zone_names() -> frozenset[str]:
 
 def load_config(path: str | Path = DEFAULT_CONFIG, overrides: dict[str, Any] | None = None) -> Config:
     """Read, parse and validate a config file; every problem is reported at once."""
+    import yaml  # (here: a `summarize` with no config file has no YAML to read)
+
     path = Path(path)
     text = _read_config(path)
     try:
         _check_yaml_shape(text, path)
-        data = yaml.load(text, Loader=_Loader)  # a safe loader (no Python objects)
+        data = yaml.load(text, Loader=_loader())  # a safe loader (no Python objects)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -771,8 +772,12 @@ def _read_config(path: Path) -> str:
         raise ConfigError(f"{path}: not UTF-8 text ({where}); save it as UTF-8") from None
 
 
-# libyaml's parser when PyYAML was built with it (fast), else the pure-Python one; safe either way.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _loader() -> Any:
+    """libyaml's parser when PyYAML was built with it (fast), else the pure-Python one; safe
+    either way."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _check_yaml_shape(text: str, path: Path) -> None:
@@ -781,11 +786,13 @@ def _check_yaml_shape(text: str, path: Path) -> None:
     Read as a stream of events, before anything is built: the composer recurses
     on nesting, and an alias bomb is small as text but huge once expanded.
     """
+    import yaml
+
     depth = 0
     total = 0
     sizes: dict[str, int] = {}  # anchor -> values it stands for
     open_collections: list[tuple[str | None, int]] = []  # (anchor, running total when it opened)
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.errors import SourceError
-from briefing.ingest.html import parse_html
 from briefing.ingest.text import ParsedText, decode, parse_plain_text
 
 if TYPE_CHECKING:
@@ -122,6 +121,8 @@ def _parse(text: str, suffix: str, shown: str) -> ParsedText:
                 f"{shown}: {len(text) // 1024} kB of Markdown, over the {MAX_MARKDOWN_CHARS // 1024} kB "
                 "limit for .md files; skipped (save it as .txt to read it as plain text)"
             )
+        from briefing.ingest.html import parse_html  # lxml's parser: not for a day of .txt files
+
         return parse_html(_markdown().render(text), shown)
     return parse_plain_text(text)
 
