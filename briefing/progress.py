@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -49,6 +49,21 @@ def tracked(items: Iterable[T], total: int, stage: str, unit: str, enabled: bool
         for item in items:
             yield item
             bar.update()
+
+
+@contextmanager
+def counter(total: int, stage: str, unit: str, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A bar of `total` steps named `stage` when `enabled`, for steps that end in any order
+    (fetches in threads): each call of what it yields is one step done."""
+    if not enabled:
+        yield lambda: None
+        return
+    with _bar(total=total, unit=unit, desc=stage) as bar:
+
+        def advance() -> None:
+            bar.update()
+
+        yield advance
 
 
 @contextmanager

@@ -255,6 +255,25 @@ def test_full_run_from_feeds_and_a_page_to_a_briefing(server: FeedServer, tmp_pa
     assert "Sources" in run.text("md") and "World Wire" in run.text("html")
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_fetching_shows_a_bar_at_a_terminal_and_the_warnings_above_it(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    sources = [*standard_sources(server), {"url": f"{server.base}/missing.html"}]
+    terminal = _Terminal()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(terminal):
+        code = main(["build", "--config", str(configure(tmp_path, server, *sources)), "--date", DAY])
+    assert code == 0
+    shown = terminal.getvalue()
+    assert "fetching:" in shown and "/4 " in shown  # a bar over the four sources
+    assert "missing.html" in shown  # the warning printed, not lost under the bar
+    assert (tmp_path / "out" / DAY / "briefing.html").exists()
+
+
 def test_non_utf8_pages_are_decoded_by_their_declared_charset(server: FeedServer, tmp_path: Path) -> None:
     run = build(configure(tmp_path, server, *standard_sources(server)))
     passages = run.passages()

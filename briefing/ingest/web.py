@@ -8,18 +8,13 @@ however the fetches interleave. A source that fails is skipped with one line.
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as FuturesTimeout
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
-
-from tqdm import tqdm
-from tqdm.contrib.logging import logging_redirect_tqdm
 
 from briefing.config import FeedSource, IngestConfig, UrlSource
 from briefing.errors import SourceError
@@ -31,10 +26,9 @@ from briefing.ingest.pages import Page, fetch_page
 from briefing.ingest.text import ParsedText, article_from
 from briefing.ingest.window import Window
 from briefing.models import Article, SkipKind, Skipped
+from briefing.progress import counter
 
 log = logging.getLogger(__name__)
-# The package's logger, which the CLI gives its handler: the bar moves its messages above itself.
-_TOP = logging.getLogger(__name__.partition(".")[0])
 
 WebSource = FeedSource | UrlSource
 
@@ -63,7 +57,7 @@ def read_web_sources(
     pool = ThreadPoolExecutor(max_workers=config.fetch.concurrency, thread_name_prefix="fetch")
     futures: dict[Future[SourceResult], int] = {}
     try:
-        with _progress_bar(len(sources), progress) as advance:
+        with counter(len(sources), "fetching", "source", progress) as advance:
             futures = {
                 pool.submit(_read_source, source, config, window, client, deadline): i
                 for i, source in enumerate(sources)
@@ -266,20 +260,3 @@ def _words(text: ParsedText) -> int:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or url).removeprefix("www.")
-
-
-@contextmanager
-def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
-    """A bar over sources on a terminal; warnings print above it, not through it."""
-    if not enabled:
-        yield lambda: None
-        return
-    with (
-        tqdm(total=total, unit="source", desc="fetching", leave=False, file=sys.stderr) as bar,
-        logging_redirect_tqdm(loggers=[_TOP]) if _TOP.handlers else nullcontext(),
-    ):
-
-        def advance() -> None:
-            bar.update()
-
-        yield advance
