@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -30,14 +31,27 @@ def wanted() -> bool:
 @contextmanager
 def _bar(**options: Any) -> Iterator[tqdm[Any]]:
     """A bar on stderr that log messages print above (tqdm is imported only when one is shown)."""
-    from tqdm import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
 
+    bar_class = _bar_class()
     with (
-        logging_redirect_tqdm(loggers=[_TOP]) if _TOP.handlers else nullcontext(),
-        tqdm(leave=False, file=sys.stderr, **options) as bar,
+        logging_redirect_tqdm(loggers=[_TOP], tqdm_class=bar_class) if _TOP.handlers else nullcontext(),
+        bar_class(leave=False, file=sys.stderr, **options) as bar,
     ):
         yield bar
+
+
+@cache
+def _bar_class() -> type[tqdm[Any]]:
+    """tqdm without its monitor thread. The thread (it redraws a bar left idle) outlives every
+    bar, and a process with a thread running never forks its workers (parallel.py): after the
+    first bar at a terminal, a build would read and summarise in one process."""
+    from tqdm import tqdm
+
+    class Bar(tqdm):  # type: ignore[type-arg]
+        monitor_interval = 0
+
+    return Bar
 
 
 def tracked(items: Iterable[T], total: int, stage: str, unit: str, enabled: bool) -> Iterator[T]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -214,6 +217,25 @@ def test_check_renders_the_templates_so_one_that_raises_fails_check_not_the_morn
     assert not (project / "out" / "2026-11-26").exists()
     (mine / "briefing.md.j2").write_text("# {{ title }}\n", encoding="utf-8")
     assert main(["check", "--config", str(config)]) == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_bars_at_a_terminal_leave_no_thread_that_would_keep_the_workers_from_starting(
+    tmp_path: Path,
+) -> None:
+    # A process with a thread running reads and summarises in one process (parallel.py):
+    # tqdm's monitor thread outlived its bars, so at a terminal the second core went unused.
+    project = copy_example(tmp_path)
+    terminal = _Terminal()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(terminal):
+        code = main(["build", "--config", str(project / "config.yaml"), "--date", "2026-11-26"])
+    assert code == 0
+    assert "summarising" in terminal.getvalue()
+    assert [t.name for t in threading.enumerate()] == [threading.main_thread().name]
 
 
 def test_a_build_at_a_terminal_shows_each_stage_and_under_cron_nothing(tmp_path: Path) -> None:
