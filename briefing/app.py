@@ -32,7 +32,6 @@ from briefing.config import (
 )
 from briefing.errors import AlreadyRunning, BriefingError, ConfigError, SourceError, StateError
 from briefing.locate import DEFAULT_CONFIG
-from briefing.pipeline import Listing, Summary, build_briefing, list_stories, summarise_articles
 
 # Delivery, rendering, the store and HTTP are imported where a command uses them: `briefing
 # summarize` (and --help, init) start without them.
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from briefing.ingest.opml import OpmlFeed
     from briefing.ingest.window import Window
     from briefing.models import Briefing
+    from briefing.pipeline import Listing, Summary
     from briefing.render import Options
     from briefing.store import HttpCache, Store
 
@@ -205,6 +205,7 @@ def build(
 def _build_files(config: Config, store: Store, day: date, edges: Edges) -> tuple[Path, ...]:
     """Build the briefing and write its files; the caller holds the lock."""
     from briefing.memory import remember
+    from briefing.pipeline import build_briefing
     from briefing.render import check_templates
 
     template_dir = _template_dir(config)
@@ -427,6 +428,7 @@ def check(config: Config, *, edges: Edges) -> Checked:
     """
     from briefing.ingest import files as file_sources
     from briefing.mail import compose
+    from briefing.pipeline import build_briefing
     from briefing.render import check_templates
 
     day = today(config, edges)
@@ -461,6 +463,8 @@ def check(config: Config, *, edges: Edges) -> Checked:
 def stories(config: Config, *, files: Sequence[Path] = (), use_topics: bool = True, edges: Edges) -> Listing:
     """`briefing stories`: the day's stories with every passage and why it joined; `files`
     are read instead of the configured sources."""
+    from briefing.pipeline import list_stories
+
     if files:
         config = config.model_copy(
             update={"sources": tuple(FileSource(path=str(p.resolve())) for p in files)}
@@ -488,6 +492,8 @@ def summarize(
 ) -> Summary:
     """`briefing summarize`: the given files summarised as one; settings not given come from
     the config's `summary:` when the config file exists."""
+    from briefing.pipeline import summarise_articles
+
     files = tuple(FileSource.from_command_line(str(p.resolve())) for p in paths)
     if config_path is not None and config_path.exists():
         config = load_config(config_path)

@@ -22,7 +22,6 @@ from typing import Any
 import punkt
 
 from briefing.errors import UnknownLanguageError
-from briefing.language_id import identifier
 
 # Letters, optionally joined by inner apostrophes ("don't"); hyphens split words
 # ("NATO-KFOR" → NATO, KFOR) so compounds match their parts.
@@ -88,6 +87,8 @@ DETECT_MIN_PROBABILITY = 0.8
 
 @cache
 def _identifier() -> Any:
+    from briefing.language_id import identifier  # NumPy and the model: only to detect a language
+
     return identifier(tuple(sorted(LANGUAGE_CODES[name] for name in supported_languages())))
 
 

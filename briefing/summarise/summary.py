@@ -1,11 +1,6 @@
-"""Summarise: a story's passages → a short extractive summary, every sentence sourced.
-
-The passages of all the story's articles form one multi-document input. A
-ranker (by name from the registry) orders every sentence; the summary then
-takes the best ones that are clean (complete, long enough, not a caption or a
-scrap) and not a repeat of a sentence already taken, up to a length in
-sentences, words or a share of the input, and shows them in reading order.
-"""
+"""A summary from ranked sentences: the best that are clean, stand alone and repeat nothing
+already taken or known, up to the length budget, in reading order; and a developing story's
+update, which prefers what is new."""
 
 from __future__ import annotations
 
@@ -18,14 +13,11 @@ from briefing.summarise.attribution import attribute, stands_alone
 from briefing.summarise.budget import sentence_limit
 from briefing.summarise.clean import is_clean
 from briefing.summarise.clean import word_count as _word_count
-from briefing.summarise.concepts import story_concepts
 from briefing.summarise.rankers import Ranked, rank_sentences
 from briefing.summarise.repeats import Gist, similarity
 
 if TYPE_CHECKING:
     from briefing.config import SummaryConfig
-
-__all__ = ["is_clean", "select", "similarity", "story_concepts", "summarise", "summarise_update"]
 
 
 def summarise(
