@@ -45,7 +45,7 @@ def _bar(**options: Any) -> Iterator[tqdm[Any]]:
 def _bar_class() -> type[tqdm[Any]]:
     """tqdm without its monitor thread. The thread (it redraws a bar left idle) outlives every
     bar, and a process with a thread running never forks its workers (parallel.py): after the
-    first bar at a terminal, a build would read and summarise in one process."""
+    fetching bar at a terminal, a build would read its articles in one process."""
     from tqdm import tqdm
 
     class Bar(tqdm):  # type: ignore[type-arg]

@@ -227,8 +227,9 @@ class _Terminal(io.StringIO):
 def test_bars_at_a_terminal_leave_no_thread_that_would_keep_the_workers_from_starting(
     tmp_path: Path,
 ) -> None:
-    # A process with a thread running reads and summarises in one process (parallel.py):
-    # tqdm's monitor thread outlived its bars, so at a terminal the second core went unused.
+    # A process with a thread running reads its articles in one process (parallel.py):
+    # tqdm's monitor thread outlived its bars, so at a terminal a build whose fetching bar
+    # came first, or the next build in the same process, left the other cores unused.
     project = copy_example(tmp_path)
     terminal = _Terminal()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(terminal):
