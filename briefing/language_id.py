@@ -17,7 +17,7 @@ py3langid's own rankings (tests/test_language_id.py compares them):
 - **The model kept unpacked.** The restricted model (the automaton and the supported
   languages' columns, about 42 MB) is written to the user's cache the first time, keyed by
   py3langid's code and model files, and mapped from there after: no copy is read, only the
-  pages a text's walk touches (under 1 ms, against 0.45 s to unpack; processes of a pool
+  pages a text's walk touches (under 5 ms, against 0.45 s to unpack; processes of a pool
   share them). Without a writable cache folder py3langid is used as it comes: the same
   answers, 0.45 s a process to unpack and its walk. The folder can be deleted any time.
 """
