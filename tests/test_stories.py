@@ -16,7 +16,7 @@ from briefing.models import Article, Story
 from briefing.segment import segment
 from briefing.stories import MAX_SIMILARITY, MIN_SIMILARITY, find_stories, story_threshold
 from briefing.stories.linkage import average_linkage, similar_pairs
-from briefing.stories.titles import phrase
+from briefing.stories.titles import hanging_words, phrase
 from briefing.vectors import normalise_rows
 from builders import REPO, SEED_KOSOVO, SEED_TWO_STORIES, SHARED_EVAL
 
@@ -147,6 +147,29 @@ def test_a_phrase_is_cut_at_a_word_boundary_never_on_a_stop_word() -> None:
     assert phrase(sentence, frozenset({"the", "after", "on", "in", "of"}), limit=60) == (
         "Hundreds of residents were evacuated from their homes…"
     )
+
+
+def test_a_headline_ending_as_the_days_sentences_end_is_whole_one_cut_at_source_is_marked() -> None:
+    flood, other, strike, other_strike = four_article_day("english")
+    flood = replace(
+        flood,
+        title="Guildford flood waters rise again",
+        paragraphs=(*flood.paragraphs, "By evening the river was rising again."),
+    )
+    strike = replace(strike, title="Rail strike talks between union and")  # cut off by its feed
+    day = [flood, replace(other, title="", title_from_text=True), strike, replace(other_strike, title="")]
+    titles = {story.title for story in stories_of(day)}
+    assert titles == {"Guildford flood waters rise again", "Rail strike talks between union…"}
+
+
+def test_the_words_that_leave_a_phrase_hanging_are_those_no_sentence_ends_with() -> None:
+    sentences = ["Prices went up.", "They came back again and again.", "The rest was quiet, up to 2-0."]
+    stop = frozenset({"up", "again", "the", "of", "and", "to", "you"})
+    assert hanging_words(sentences, stop) == {"the", "of", "and", "to", "you"}
+    # a word that ends under one in a hundred of its uses hangs: "the end of the …"
+    many = ["It was the end.", *["The day was the day."] * 60]
+    assert hanging_words(many, frozenset({"the", "end"})) == {"the"}
+    assert "the" in hanging_words(["The end of the.", *["The day was the day."] * 60], frozenset({"the"}))
 
 
 def test_a_subhead_inside_one_story_does_not_split_it() -> None:

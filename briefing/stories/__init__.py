@@ -19,8 +19,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,6 +32,8 @@ from briefing.stories.cohesion import split_events
 from briefing.stories.linkage import average_linkage
 from briefing.stories.segments import Segment, cut_segments
 from briefing.stories.titles import (
+    PHRASE_END_SENTENCES,
+    hanging_words,
     headline_vectors,
     heaviest,
     key_terms,
@@ -114,7 +117,23 @@ def find_stories(
     stem_of = [""] * len(vocab)
     for term, column in vocab.items():
         stem_of[column] = term
-    day = _Day(flat, articles, sp.csr_matrix(counts[:n]), passage_vectors, stem_of, vocab, weights, surface)
+
+    @cache
+    def hanging(lang: str) -> frozenset[str]:
+        """The words a headline in `lang` cannot end on, from the day's sentences in it."""
+        sentences = [
+            s.text
+            for p, passage_language in zip(flat, language, strict=True)
+            if passage_language == lang and p.kind is PassageKind.BODY
+            for s in p.sentences
+            if s.complete
+        ]
+        step = max(1, len(sentences) // PHRASE_END_SENTENCES)
+        return hanging_words(sentences[::step], stop_words(lang))
+
+    day = _Day(
+        flat, articles, sp.csr_matrix(counts[:n]), passage_vectors, stem_of, vocab, weights, surface, hanging
+    )
     linked: list[list[int]] = [[] for _ in range(int(labels.max()) + 1)]
     for number, label in enumerate(labels.tolist()):
         linked[label].append(number)
@@ -211,6 +230,7 @@ class _Day:
     vocab: dict[str, int]
     weights: np.ndarray
     surface: dict[str, str]  # stem → how the text spells it
+    hanging: Callable[[str], frozenset[str]]  # language → the words a headline cannot end on
 
 
 def _read(flat: Sequence[Passage], language: Sequence[str]) -> tuple[list[list[str]], dict[str, str]]:
@@ -265,7 +285,7 @@ def _story(segments: Sequence[Segment], centroid_row: sp.csr_matrix, day: _Day) 
     choices = tuple(
         (day.articles[titled[index].article].id, text)
         for index, text in ranked_headlines(
-            [s.headline for s in titled], headline_closeness, day.surface, language
+            [s.headline for s in titled], headline_closeness, day.surface, language, day.hanging(language)
         )
     )
     title = choices[0][1] if choices else phrase(_central_sentence(mine, closeness), stop_words(language))
