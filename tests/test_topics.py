@@ -3,13 +3,17 @@ stories collected into sections."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from briefing.config import TopicConfig
 from briefing.language import content_stems
-from briefing.models import Article, Evidence, Passage, Story
+from briefing.models import Article, Evidence, Passage, PassageKind, Story
 from briefing.segment import segment
 from briefing.stories.boundaries import segment_starts
-from briefing.topics import TopicLabels, assign_topics
+from briefing.topics import TopicLabels, assign_topics, sequence
 from briefing.topics.sections import make_sections, topic_cuts, topic_of_story
+from briefing.topics.sequence import BATCH, HEADLINE_SWITCH_COST, OTHER_SCORE, SWITCH_COST
 from briefing.vectors import count_matrix
 
 
@@ -146,3 +150,36 @@ def test_segmentation_finds_a_change_of_subject_with_no_headline() -> None:
     assert segment_starts(counts) == [3]
     counts, _ = count_matrix([content_stems(p) for p in economy])
     assert segment_starts(counts) == []
+
+
+def one_viterbi(kinds: list[PassageKind], emission: np.ndarray) -> list[int]:
+    """Viterbi of one sequence, step by step: what `decode_all` must give for each."""
+    states = emission.shape[1] + 1
+    table = np.hstack([emission, np.full((len(emission), 1), OTHER_SCORE)])
+    best, back = table[0].copy(), [np.zeros(states, dtype=int)]
+    for i in range(1, len(table)):
+        cost = HEADLINE_SWITCH_COST if kinds[i] is PassageKind.HEADLINE else SWITCH_COST
+        candidates = best[:, None] - cost * (1.0 - np.eye(states)) + 1e-9 * np.eye(states)
+        back.append(candidates.argmax(axis=0))
+        best = candidates[back[-1], np.arange(states)] + table[i]
+    path = [int(best.argmax())]
+    for i in range(len(table) - 1, 0, -1):
+        path.append(int(back[i][path[-1]]))
+    return path[::-1]
+
+
+@pytest.mark.parametrize("batch", [BATCH, 7])
+def test_all_articles_decoded_at_once_take_the_path_each_takes_alone(
+    batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sequence, "BATCH", batch)
+    rng = np.random.default_rng(3)
+    lengths = rng.integers(1, 30, 60)
+    # Scores in tenths of a hit: many ties, which go to staying, then to the earlier topic.
+    emission = np.round(rng.exponential(0.7, (int(lengths.sum()), 4)), 1)
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    rows = [list(range(starts[k], starts[k + 1])) for k in range(len(lengths))]
+    kinds = [[PassageKind.HEADLINE if rng.random() < 0.1 else PassageKind.BODY for _ in r] for r in rows]
+    paths = sequence.decode_all(kinds, emission, rows)
+    assert paths == [one_viterbi(k, emission[r]) for k, r in zip(kinds, rows, strict=True)]
+    assert len({tuple(p) for p in paths}) > 10  # the paths differ: the test is not of one path

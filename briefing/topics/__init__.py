@@ -28,7 +28,7 @@ import scipy.sparse as sp
 
 from briefing.language import content_stems
 from briefing.models import Evidence, Passage, PassageKind
-from briefing.topics.sequence import CENTROID_WEIGHT, TYPICAL_SEED_SIMILARITY, decode
+from briefing.topics.sequence import CENTROID_WEIGHT, TYPICAL_SEED_SIMILARITY, decode_all
 from briefing.vectors import count_matrix, idf, tfidf
 
 if TYPE_CHECKING:
@@ -86,7 +86,8 @@ def assign_topics(
     weights = idf(counts)
     vectors = tfidf(counts, weights)
     terms = _terms(topics, language)
-    keyword = _keyword_scores([*stems, *title_stems], terms, counts, vocab)
+    found = _phrase_counts([*stems, *title_stems], terms, counts, vocab)
+    keyword = _keyword_scores(found, terms)
     described = _described(topics, vocab, weights, language)
     seeds = _keyword_seeds(keyword)
     labels, scores = np.full(n, -1), np.zeros(n)
@@ -95,7 +96,7 @@ def assign_topics(
         labels, scores = _decode_articles(articles, emission, n)
         # Next round: every passage the last one placed seeds its topic's centroid.
         seeds = np.concatenate([labels, np.full(len(titles), -1)])
-    matched = _matched_terms(stems, terms, labels)
+    matched = _matched_terms(found, terms, labels)
     evidence = tuple(
         Evidence(round(float(score), 4) if label >= 0 else 0.0, terms_of_row)
         for label, score, terms_of_row in zip(labels, scores, matched, strict=True)
@@ -156,13 +157,12 @@ def _phrase_counts(
     return matrix
 
 
-def _keyword_scores(
-    stems: Sequence[Sequence[str]], terms: _Terms, counts: sp.csr_matrix, vocab: dict[str, int]
-) -> np.ndarray:
-    """Sum over matching terms of weight × (1 + log count): repetition helps, sub-linearly."""
-    found = _phrase_counts(stems, terms, counts, vocab)
-    found.data = 1.0 + np.log(found.data)
-    return np.asarray(found @ terms.weights)
+def _keyword_scores(found: sp.csr_matrix, terms: _Terms) -> np.ndarray:
+    """Sum over matching terms of weight × (1 + log count): repetition helps, sub-linearly.
+    `found` counts each phrase in each passage (`_phrase_counts`)."""
+    hits = found.copy()
+    hits.data = 1.0 + np.log(hits.data)
+    return np.asarray(hits @ terms.weights)
 
 
 def _keyword_seeds(keyword: np.ndarray) -> np.ndarray:
@@ -198,16 +198,14 @@ def _decode_articles(
     labels = np.full(n, -1)
     scores = np.zeros(n)
     n_topics = emission.shape[1]
-    start = 0
-    for number, passages in enumerate(articles):
-        rows = list(range(start, start + len(passages)))
-        kinds = [PassageKind.HEADLINE, *(p.kind for p in passages)]
-        path = decode(kinds, emission[[n + number, *rows]])[1:]
-        for row, state in zip(rows, path, strict=True):
+    starts = np.concatenate([[0], np.cumsum([len(passages) for passages in articles])]).tolist()
+    kinds = [[PassageKind.HEADLINE, *(p.kind for p in passages)] for passages in articles]
+    rows = [[n + number, *range(starts[number], starts[number + 1])] for number in range(len(articles))]
+    for sequence, path in zip(rows, decode_all(kinds, emission, rows), strict=True):
+        for row, state in zip(sequence[1:], path[1:], strict=True):
             if state < n_topics:
                 labels[row] = state
                 scores[row] = emission[row, state]
-        start += len(passages)
     return labels, scores
 
 
@@ -245,20 +243,21 @@ def _centroid_scores(vectors: sp.csr_matrix, seeds: np.ndarray, described: sp.cs
     return scaled
 
 
-def _matched_terms(
-    stems: Sequence[Sequence[str]], terms: _Terms, labels: np.ndarray
-) -> list[tuple[str, ...]]:
-    found: list[tuple[str, ...]] = []
-    for doc, label in zip(stems, labels, strict=True):
+def _matched_terms(found: sp.csr_matrix, terms: _Terms, labels: np.ndarray) -> list[tuple[str, ...]]:
+    """The five phrases of its topic that weigh most in each placed passage (`found`: phrase
+    counts per passage, `_phrase_counts`), heaviest first."""
+    matched: list[tuple[str, ...]] = []
+    for row, label in enumerate(labels.tolist()):
         if label < 0:
-            found.append(())
+            matched.append(())
             continue
-        joined = f" {' '.join(doc)} "
+        begin, end = found.indptr[row], found.indptr[row + 1]
+        columns, counts = found.indices[begin:end].tolist(), found.data[begin:end].tolist()
         hits = [
-            (terms.weights[i, label] * (1 + np.log(joined.count(f" {p} "))), terms.shown[i])
-            for i, p in enumerate(terms.phrases)
-            if terms.weights[i, label] > 0 and f" {p} " in joined
+            (terms.weights[column, label] * (1 + np.log(count)), terms.shown[column])
+            for column, count in zip(columns, counts, strict=True)
+            if terms.weights[column, label] > 0
         ]
         hits.sort(key=lambda hit: (-hit[0], hit[1]))
-        found.append(tuple(shown for _, shown in hits[:5]))
-    return found
+        matched.append(tuple(shown for _, shown in hits[:5]))
+    return matched

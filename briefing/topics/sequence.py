@@ -27,22 +27,50 @@ CENTROID_WEIGHT = 4.0
 TYPICAL_SEED_SIMILARITY = 0.25
 
 
-def decode(kinds: Sequence[PassageKind], emission: np.ndarray) -> list[int]:
-    """Viterbi over topics + "other" with a cost for changing topic between passages."""
-    n, n_topics = emission.shape
-    table = np.hstack([emission, np.full((n, 1), OTHER_SCORE)])
+# Sequences decoded together, the longest first: enough to leave Python's loop to NumPy,
+# few enough that the batch's tables stay small (a batch is as long as its longest).
+BATCH = 1024
+
+
+def decode_all(
+    kinds: Sequence[Sequence[PassageKind]], emission: np.ndarray, rows: Sequence[Sequence[int]]
+) -> list[list[int]]:
+    """Viterbi over topics + "other" with a cost for changing topic between passages, for many
+    sequences at once: sequence k is `rows[k]` of `emission`, its passages of `kinds[k]`. Each
+    path is the one decoding that sequence alone gives, position by position across a batch."""
+    n_topics = emission.shape[1]
     states = n_topics + 1
     switch = 1.0 - np.eye(states)
-    best = table[0].copy()
-    back = np.zeros((n, states), dtype=np.int64)
-    for i in range(1, n):
-        cost = HEADLINE_SWITCH_COST if kinds[i] is PassageKind.HEADLINE else SWITCH_COST
-        # candidates[prev, state]; ties go to staying, then to the earlier (configured) state.
-        candidates = best[:, None] - cost * switch + 1e-9 * np.eye(states)
-        back[i] = candidates.argmax(axis=0)
-        best = candidates[back[i], np.arange(states)] + table[i]
-    path = [int(best.argmax())]
-    for i in range(n - 1, 0, -1):
-        path.append(int(back[i][path[-1]]))
-    path.reverse()
-    return path
+    tie = 1e-9 * np.eye(states)  # ties go to staying, then to the earlier (configured) state
+    padded = np.vstack([np.hstack([emission, np.full((len(emission), 1), OTHER_SCORE)]), np.zeros(states)])
+    order = sorted(range(len(rows)), key=lambda k: -len(rows[k]))
+    paths: list[list[int]] = [[] for _ in rows]
+    for first in range(0, len(order), BATCH):
+        members = order[first : first + BATCH]
+        lengths = np.array([len(rows[k]) for k in members])
+        longest = int(lengths[0]) if len(lengths) else 0
+        if longest == 0:
+            continue
+        index = np.full((len(members), longest), len(emission))  # the padding row
+        cost = np.full((len(members), longest), SWITCH_COST)
+        for j, k in enumerate(members):
+            index[j, : len(rows[k])] = rows[k]
+            cost[j, : len(rows[k])] = [
+                HEADLINE_SWITCH_COST if kind is PassageKind.HEADLINE else SWITCH_COST for kind in kinds[k]
+            ]
+        table = padded[index]
+        best = table[:, 0].copy()
+        back = np.zeros((len(members), longest, states), dtype=np.int64)
+        for i in range(1, longest):
+            live = int(np.count_nonzero(lengths > i))  # the sequences still running (longest first)
+            candidates = best[:live, :, None] - cost[:live, i, None, None] * switch + tie
+            back[:live, i] = candidates.argmax(axis=1)
+            chosen = np.take_along_axis(candidates, back[:live, i][:, None, :], axis=1)[:, 0, :]
+            best[:live] = chosen + table[:live, i]
+        for j, k in enumerate(members):
+            path = [int(best[j].argmax())]
+            for i in range(int(lengths[j]) - 1, 0, -1):
+                path.append(int(back[j, i, path[-1]]))
+            path.reverse()
+            paths[k] = path
+    return paths
