@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from briefing.config import TopicConfig
+from briefing.config import Keyword, TopicConfig
 from briefing.language import content_stems
 from briefing.models import Article, Evidence, Passage, PassageKind, Story
 from briefing.segment import segment
@@ -81,6 +81,15 @@ def test_evidence_names_the_matching_keywords_best_first() -> None:
     result = run([article("a1", RATES)], TOPICS)
     assert result.evidence[0].terms == ("central bank", "inflation", "interest rates")
     assert result.evidence[0].score > 3
+
+
+def test_evidence_counts_every_mention_as_the_score_does() -> None:
+    politics = TopicConfig(
+        id="politics", title="Politics", keywords=("election", Keyword(term="vote", weight=1.5))
+    )
+    result = run([article("a1", "Election, election: the vote is close, and polls agree.")], [politics])
+    # "election" twice in a row: 1 × (1 + ln 2) = 1.69 outweighs "vote" at 1.5
+    assert result.evidence[0].terms == ("election", "vote")
 
 
 def test_a_topic_known_only_by_examples() -> None:
