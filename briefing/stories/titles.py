@@ -8,9 +8,9 @@ off: it ends in "…" or a comma, or in a word that leaves a phrase hanging
 ("Israel Has Differences on"). Which words leave a phrase hanging is learnt
 from the day's own sentences (`hanging_words`), so "Nadal puts Spain 2-0 up"
 stays whole in any language. With no headline at all, the title is the opening
-of the story's most central sentence, cut at a word boundary. Once summarised, a story
-shown whole takes the headline of the article its summary quotes most, so the
-title tells what the summary says (`title_of_summary`).
+of the story's most central sentence, cut at a word boundary. Once summarised, a
+story shown whole takes the headline of the article its summary quotes most, so
+the title tells what the summary says (`title_of_summary`).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def ranked_headlines(
     heading, another story's line) is never a title. `hanging` are the words a headline
     cannot end on (`hanging_words`; None: every stop word of the language).
     """
-    stop = stop_words(language) if hanging is None else hanging
+    hanging = stop_words(language) if hanging is None else hanging
     texts = [" ".join(h.split()) for h in headlines]
     first_of = {text: index for index, text in reversed(list(enumerate(texts))) if _has_words(text)}
     candidates = sorted(first_of, key=first_of.__getitem__)
@@ -107,8 +107,8 @@ def ranked_headlines(
     score = closeness(candidates)
     related = [(float(s), -first_of[h], h) for h, s in zip(candidates, score, strict=True)]
     related = sorted((r for r in related if r[0] >= MIN_HEADLINE_SIMILARITY), reverse=True)
-    whole = [(-r[1], _unshout(r[2], surface, language)) for r in related if _reads_as_title(r[2], stop)]
-    cut = [(-r[1], _cut_back(r[2], stop)) for r in related if not _reads_as_title(r[2], stop)]
+    whole = [(-r[1], _unshout(r[2], surface, language)) for r in related if _reads_as_title(r[2], hanging)]
+    cut = [(-r[1], _cut_back(r[2], hanging)) for r in related if not _reads_as_title(r[2], hanging)]
     return [*whole, *((index, _unshout(text, surface, language)) for index, text in cut if text)]
 
 
