@@ -38,6 +38,10 @@ _SLUG_WORDS = 6
 # under 0.5 % of theirs ("the" 0.0 %, "of" 0.02 %, "and" 0.01 %, "in" 0.26 %), those
 # that close one 1-20 % ("more" 1.2 %, "you" 2.2 %, "up" 3.2 %, "them" 15 %, "again" 20 %).
 PHRASE_END_SHARE = 0.01
+# A word is judged only once the day has used it often enough for that share to be one
+# sentence end: a word used less (on a small day, "sein", "up", "go") ends a headline whole,
+# as its outlet wrote it.
+PHRASE_END_USES = round(1 / PHRASE_END_SHARE)
 # The day's sentences read for it, evenly spaced: enough to tell, cheap on any day.
 PHRASE_END_SENTENCES = 10_000
 # Tokens with their digits ("2-0", "£5.05" → "5", "05"): a headline ending in a number is whole.
@@ -69,8 +73,9 @@ def heaviest(weights: np.ndarray, count: int) -> list[int]:
 
 
 def hanging_words(sentences: Iterable[str], stop: frozenset[str]) -> frozenset[str]:
-    """The stop words that leave a phrase hanging: those that end fewer than PHRASE_END_SHARE
-    of their uses in `sentences` (or none), so a headline ending in one was cut off."""
+    """The stop words that leave a phrase hanging: those used PHRASE_END_USES times or more in
+    `sentences` that end fewer than PHRASE_END_SHARE of their uses, so a headline ending in one
+    was cut off."""
     sentences = list(sentences)
     uses: Counter[str] = Counter()
     for chunk, count in Counter("\n".join(sentences).lower().split()).items():
@@ -80,7 +85,7 @@ def hanging_words(sentences: Iterable[str], stop: frozenset[str]) -> frozenset[s
     # A sentence's last token is in its last few characters (a longer word is no stop word).
     lasts = (_TOKEN.findall(sentence[-24:].lower()) for sentence in sentences)
     ends = Counter(found[-1] for found in lasts if found)
-    return frozenset(w for w in stop if ends[w] == 0 or ends[w] < PHRASE_END_SHARE * uses[w])
+    return frozenset(w for w in stop if uses[w] >= PHRASE_END_USES and ends[w] < PHRASE_END_SHARE * uses[w])
 
 
 def ranked_headlines(
