@@ -13,7 +13,7 @@ from briefing.segment import segment
 from briefing.stories.boundaries import segment_starts
 from briefing.topics import TopicLabels, assign_topics, sequence
 from briefing.topics.sections import make_sections, topic_cuts, topic_of_story
-from briefing.topics.sequence import BATCH, HEADLINE_SWITCH_COST, OTHER_SCORE, SWITCH_COST
+from briefing.topics.sequence import BATCH, BATCH_CELLS, HEADLINE_SWITCH_COST, OTHER_SCORE, SWITCH_COST
 from briefing.vectors import count_matrix
 
 
@@ -177,11 +177,12 @@ def one_viterbi(kinds: list[PassageKind], emission: np.ndarray) -> list[int]:
     return path[::-1]
 
 
-@pytest.mark.parametrize("batch", [BATCH, 7])
+@pytest.mark.parametrize(("batch", "cells"), [(BATCH, BATCH_CELLS), (7, BATCH_CELLS), (BATCH, 300)])
 def test_all_articles_decoded_at_once_take_the_path_each_takes_alone(
-    batch: int, monkeypatch: pytest.MonkeyPatch
+    batch: int, cells: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sequence, "BATCH", batch)
+    monkeypatch.setattr(sequence, "BATCH_CELLS", cells)  # 300: the longest decoded one by one
     rng = np.random.default_rng(3)
     lengths = rng.integers(1, 30, 60)
     # Scores in tenths of a hit: many ties, which go to staying, then to the earlier topic.

@@ -27,9 +27,12 @@ CENTROID_WEIGHT = 4.0
 TYPICAL_SEED_SIMILARITY = 0.25
 
 
-# Sequences decoded together, the longest first: enough to leave Python's loop to NumPy,
-# few enough that the batch's tables stay small (a batch is as long as its longest).
+# Sequences decoded together, the longest first: enough to leave Python's loop to NumPy, …
 BATCH = 1024
+# … and never more cells (sequences × the longest's passages × states) than this: a batch
+# is as long as its longest sequence, and one page of thousands of paragraphs must not make
+# a thousand tables that long (about 32 MB a table of float64 at most).
+BATCH_CELLS = 1 << 22
 
 
 def decode_all(
@@ -45,10 +48,13 @@ def decode_all(
     padded = np.vstack([np.hstack([emission, np.full((len(emission), 1), OTHER_SCORE)]), np.zeros(states)])
     order = sorted(range(len(rows)), key=lambda k: -len(rows[k]))
     paths: list[list[int]] = [[] for _ in rows]
-    for first in range(0, len(order), BATCH):
-        members = order[first : first + BATCH]
+    first = 0
+    while first < len(order):
+        longest = len(rows[order[first]])
+        size = max(1, min(BATCH, BATCH_CELLS // max(1, longest * states)))
+        members = order[first : first + size]
+        first += size
         lengths = np.array([len(rows[k]) for k in members])
-        longest = int(lengths[0]) if len(lengths) else 0
         if longest == 0:
             continue
         index = np.full((len(members), longest), len(emission))  # the padding row
