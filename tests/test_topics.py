@@ -182,7 +182,7 @@ def test_all_articles_decoded_at_once_take_the_path_each_takes_alone(
     batch: int, cells: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sequence, "BATCH", batch)
-    monkeypatch.setattr(sequence, "BATCH_CELLS", cells)  # 300: the longest decoded one by one
+    monkeypatch.setattr(sequence, "BATCH_CELLS", cells)  # 300: two to thirty sequences a batch
     rng = np.random.default_rng(3)
     lengths = rng.integers(1, 30, 60)
     # Scores in tenths of a hit: many ties, which go to staying, then to the earlier topic.
