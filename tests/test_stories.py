@@ -276,6 +276,22 @@ def test_average_linkage_with_a_margin_merges_as_its_definition_says() -> None:
         assert 1 < len(ours) < len(rows)
 
 
+def test_average_linkage_merges_as_its_definition_says_where_groups_compete() -> None:
+    # Crowded days: a merged group's best partner is often taken by another group first, and
+    # the group must then find its next best (its bound in the heap is no longer met).
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        centres = rng.random((3, 12)) ** 2
+        rows = np.vstack([centres[k % 3] + 0.8 * rng.random(12) ** 3 for k in range(18)])
+        vectors = normalise_rows(sp.csr_matrix(rows * (rng.random(rows.shape) > 0.3)))
+        similarity = (vectors @ vectors.T).toarray()
+        for threshold, margin in ((0.6, 0.0), (0.6, 0.15), (0.7, 0.1)):
+            labels = average_linkage(vectors, threshold, margin)
+            ours = sorted(sorted(np.flatnonzero(labels == g).tolist()) for g in set(labels.tolist()))
+            theirs = sorted(sorted(group) for group in naive_linkage(similarity, threshold, margin))
+            assert ours == theirs, (seed, threshold, margin)
+
+
 def test_the_threshold_comes_from_the_day_within_its_bounds() -> None:
     rng = np.random.default_rng(5)
     loose = normalise_rows(sp.csr_matrix(rng.random((50, 30))))  # everything alike

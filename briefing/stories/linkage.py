@@ -95,17 +95,16 @@ def average_linkage(
     # the rows still single, and in `neighbours[g]` only the merged groups; for a merged group,
     # all of them in `neighbours[g]`.
     neighbours: list[dict[int, float]] = [{} for _ in range(n)]
-    # Entries pushed for merged groups (the pairs of single rows are in `queue`).
-    heap: list[tuple[float, int, int]] = []
+    # One entry per merged group: the best pair it can make, as (-average, lower, higher,
+    # group). The pairs of single rows are in `queue`. A pair of a merged group M with an
+    # older group is first known when M is made, so M's entry bounds it; when the partner of
+    # an entry merges, the entry is a bound no longer met and its group's best is found again.
+    # So the heap holds about one entry a group, not one a pair.
+    heap: list[tuple[float, int, int, int]] = []
     size = [1] * n
     members: list[list[int]] = [[i] for i in range(n)]
     alive = np.zeros(2 * n, dtype=bool)  # n rows make at most n - 1 merged groups
     alive[:n] = True
-    # How many heap entries name each group: when a group merges, its entries go stale, and
-    # once stale entries may be half the heap they are dropped at once (not popped one by
-    # one). The entries are all distinct, so the order of the live ones is the same.
-    entries = [0] * n
-    stale = 0
     rows = _Rows(vectors)
 
     def near(group: int) -> dict[int, float]:
@@ -122,21 +121,34 @@ def average_linkage(
             return []
         return rows.sums_against(members[group], [members[other] for other in others])
 
+    def push_best(group: int) -> None:
+        """Push the merged group's best pair close enough to merge, if it has one."""
+        best: tuple[float, int, int, int] | None = None
+        for g, total in neighbours[group].items():
+            together = size[group] * size[g]
+            average = total / together
+            if average >= threshold + margin / math.sqrt(together):
+                entry = (-average, min(g, group), max(g, group), group)
+                if best is None or entry < best:
+                    best = entry
+        if best is not None:
+            heapq.heappush(heap, best)
+
     while True:
         # The best of the queue's first live pair and the heap's first entry (live or not).
         head = queue.head(alive)
-        if heap and (head is None or heap[0] < head):
-            _, a, b = heapq.heappop(heap)
+        if heap and (head is None or heap[0][:3] < head):
+            _, a, b, owner = heapq.heappop(heap)
             if not (alive[a] and alive[b]):
-                continue  # one of the two has merged since; its new group has its own entries
+                if alive[owner]:
+                    push_best(owner)  # its partner has merged since: its best is another
+                continue
         elif head is not None:
             _, a, b = head
             queue.advance()
         else:
             break
         merged = len(size)
-        stale += entries[a] + entries[b]
-        entries.append(0)
         size.append(size[a] + size[b])
         members.append(members[a] + members[b])
         alive[a] = alive[b] = False
@@ -148,26 +160,26 @@ def average_linkage(
         from_a = dict(zip(only_b, cross(a, only_b), strict=True))
         from_b = dict(zip(only_a, cross(b, only_a), strict=True))
         near_merged: dict[int, float] = {}
+        best: tuple[float, int, int, int] | None = None
         for g in around:
             total = near_a.get(g, from_a.get(g, 0.0)) + near_b.get(g, from_b.get(g, 0.0))
             others = neighbours[g]
             others.pop(a, None)
             others.pop(b, None)
-            average = total / (size[merged] * size[g])
+            together = size[merged] * size[g]
+            average = total / together
             if average >= threshold:
                 near_merged[g] = total
                 others[merged] = total
-                if average >= threshold + margin / math.sqrt(size[merged] * size[g]):
-                    heapq.heappush(heap, (-average, min(g, merged), max(g, merged)))
-                    entries[g] += 1
-                    entries[merged] += 1
+                if average >= threshold + margin / math.sqrt(together):
+                    entry = (-average, g, merged, merged)  # g < merged: every group is older
+                    if best is None or entry < best:
+                        best = entry
         neighbours.append(near_merged)
         neighbours[a] = neighbours[b] = {}
         members[a] = members[b] = []
-        if 2 * stale > len(heap):
-            heap = [entry for entry in heap if alive[entry[1]] and alive[entry[2]]]
-            heapq.heapify(heap)
-            entries, stale = _entry_counts(heap, len(size)), 0
+        if best is not None:
+            heapq.heappush(heap, best)
     labels = np.empty(n, dtype=np.int64)
     numbers: dict[int, int] = {}
     group_of = np.empty(n, dtype=np.int64)
@@ -177,15 +189,6 @@ def average_linkage(
     for row in range(n):
         labels[row] = numbers.setdefault(int(group_of[row]), len(numbers))
     return labels
-
-
-def _entry_counts(heap: list[tuple[float, int, int]], groups: int) -> list[int]:
-    """How many of the heap's entries name each of the groups."""
-    counts = [0] * groups
-    for _, i, j in heap:
-        counts[i] += 1
-        counts[j] += 1
-    return counts
 
 
 class _Pairs:
