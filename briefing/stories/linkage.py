@@ -97,9 +97,9 @@ def average_linkage(
     neighbours: list[dict[int, float]] = [{} for _ in range(n)]
     # One entry per merged group: the best pair it can make, as (-average, lower, higher,
     # group). The pairs of single rows are in `queue`. A pair of a merged group M with an
-    # older group is first known when M is made, so M's entry bounds it; when the partner of
-    # an entry merges, the entry is a bound no longer met and its group's best is found again.
-    # So the heap holds about one entry a group, not one a pair.
+    # older group is first known when M is made, so M's entry bounds it. An entry whose
+    # partner has merged first is only a bound by the time it comes up: its group's best is
+    # found again then. So the heap holds about one entry a group, not one a pair.
     heap: list[tuple[float, int, int, int]] = []
     size = [1] * n
     members: list[list[int]] = [[i] for i in range(n)]
