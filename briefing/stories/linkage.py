@@ -31,7 +31,8 @@ TAIL_STRETCHES = 8
 def similar_pairs(
     vectors: sp.csr_matrix, threshold: float, threads: int = 1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair of rows (i < j) whose dot product is at least `threshold`: (i, j, dot).
+    """Every pair of rows (i < j) whose dot product is at least `threshold`: (i, j, dot),
+    the rows as 32-bit numbers (a day of 10^5 articles has tens of millions of pairs).
 
     The product keeps only what reaches the threshold as it goes (sparse_dot_topn, on
     `threads` threads): the far more numerous pairs below it are never stored. Each dot
@@ -55,14 +56,14 @@ def similar_pairs(
                 n_threads=threads if threads > 1 else None,
             )
         )
-        i = found.row.astype(np.int64) + start
-        j = found.col.astype(np.int64) + start
+        i = found.row.astype(np.int32, copy=False) + np.int32(start)
+        j = found.col.astype(np.int32, copy=False) + np.int32(start)
         keep = (j > i) & (found.data >= threshold)
         rows.append(i[keep])
         cols.append(j[keep])
         values.append(found.data[keep])
     if not rows:
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int32)
         return empty, empty, np.zeros(0)
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
@@ -195,12 +196,16 @@ class _Pairs:
     """The similar pairs of single rows, each row's as a stretch of two arrays (a symmetric CSR)."""
 
     def __init__(self, n: int, first: np.ndarray, second: np.ndarray, dots: np.ndarray) -> None:
-        ends = np.concatenate([first, second])
+        # Each pair twice, as (first, second) and (second, first), in order of its first row;
+        # the k-th of the doubled pairs has dot dots[k mod pairs].
+        ends = np.concatenate([first, second]).astype(np.int32, copy=False)
         order = np.argsort(ends, kind="stable")
         self._indptr = np.concatenate([[0], np.cumsum(np.bincount(ends, minlength=n))])
         del ends
-        self._rows = np.concatenate([second, first])[order].astype(np.int32)
-        self._dots = np.concatenate([dots, dots])[order]
+        others = np.concatenate([second, first]).astype(np.int32, copy=False)
+        self._rows = others[order]
+        del others
+        self._dots = np.take(dots, order, mode="wrap")
 
     def live(self, row: int, alive: np.ndarray) -> dict[int, float]:
         """The row's pairs with rows that are still single (not yet merged into a group)."""
@@ -220,8 +225,8 @@ class _Queue:
         close = np.flatnonzero(dots >= bar)
         order = close[np.lexsort((second[close], first[close], -dots[close]))]
         self._negated = -dots[order]
-        self._first = first[order].astype(np.int32)
-        self._second = second[order].astype(np.int32)
+        self._first = first[order].astype(np.int32, copy=False)
+        self._second = second[order].astype(np.int32, copy=False)
         self._at = 0
         self._head: tuple[float, int, int] | None = None
 
